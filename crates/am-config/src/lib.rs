@@ -1,0 +1,10 @@
+//! `alertmanager.yml`: the YAML layer (a Go yaml.v2-compatible reader that keeps paths and lines),
+//! the raw schema mirroring the file, and the validated [`Config`] that the rest of alertmesh uses.
+//! Mirrors upstream's `config` package.
+//!
+//! Loading is two-step ("parse, don't validate"): `yaml` turns text into `raw` structs, then
+//! `validate` produces types that cannot be invalid. Every error names the file, the line and the
+//! YAML path (`alertmanager.yml:14: route.routes[2].matchers[0]: ...`).
+
+pub mod error;
+pub mod yaml;
