@@ -1,5 +1,5 @@
 //! `alertmanager.yml`: the YAML layer (a Go yaml.v2-compatible reader that keeps paths and lines),
-//! the raw schema mirroring the file, and the validated [`Config`] that the rest of alertmesh uses.
+//! the raw schema mirroring the file, and the validated `Config` that the rest of alertmesh uses.
 //! Mirrors upstream's `config` package.
 //!
 //! Loading is two-step ("parse, don't validate"): `yaml` turns text into `raw` structs, then
@@ -8,3 +8,21 @@
 
 pub mod error;
 pub mod yaml;
+
+// Receivers and everything they inherit from `global`.
+pub mod global;
+pub mod http_config;
+pub mod receiver;
+pub mod secret;
+pub mod tls_config;
+
+// The rest of the file and the load/print entry points.
+pub mod config;
+pub mod feature;
+pub mod inhibit;
+pub mod load;
+pub mod print;
+pub mod raw;
+pub mod route;
+pub mod time_interval;
+pub mod validate;

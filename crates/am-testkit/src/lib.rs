@@ -41,7 +41,7 @@ pub const DEBIAN_GOPATH: &str = "/usr/share/gocode";
 /// Panics when `go` is missing or the build fails; the message includes the compiler output.
 pub fn build_go_program(src_dir: &Path, out_dir: &Path, name: &str) -> PathBuf {
     let out = out_dir.join(name);
-    let cache = out_dir.join("gocache");
+    let cache = go_cache_dir();
     let status = Command::new("go")
         .arg("build")
         .arg("-o")
@@ -60,6 +60,15 @@ pub fn build_go_program(src_dir: &Path, out_dir: &Path, name: &str) -> PathBuf {
         String::from_utf8_lossy(&status.stderr)
     );
     out
+}
+
+/// The Go build cache shared by all test runs: `$GOCACHE` if set, else `target/go-cache` in the
+/// workspace, so each oracle program compiles Debian's Go sources once, not once per test.
+pub fn go_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GOCACHE") {
+        return PathBuf::from(dir);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/go-cache")
 }
 
 /// A fresh temporary directory, removed when dropped.
