@@ -1,7 +1,129 @@
 //! A YAML reader with Go `yaml.v2` (`UnmarshalStrict`) semantics that remembers where every node
 //! is, so that both decoding errors and later validation errors can name a path and a line.
-//! TODO(yaml helper): tree + serde Deserializer.
+//! Mirrors `gopkg.in/yaml.v2` (`decode.go`, `resolve.go`) as Alertmanager uses it to load its
+//! configuration, plus a printer ([`emit`]) in the layout of yaml.v2's `Marshal`.
+//!
+//! - [`tree`]: text → [`Node`] tree (aliases, merge keys, duplicate keys, first document only).
+//! - `de`/`access`: a serde `Deserializer` over the tree that collects every problem.
+//! - `resolve`: YAML 1.1 scalar resolution (`yes` is a boolean, `0x1F` an integer).
+//! - `suggest`: "did you mean" hints and a table of well-known mistakes.
 
+mod access;
+mod de;
+mod de_error;
+mod emit;
 mod path;
+mod resolve;
+mod suggest;
+pub mod tree;
 
+use serde::de::DeserializeOwned;
+
+pub use de_error::Error;
+pub use emit::emit;
 pub use path::{Segment, YamlPath};
+pub use tree::{MAX_ALIAS_NODES, MAX_DEPTH, Node, NodeKind, ScalarStyle};
+
+use crate::error::ConfigErrors;
+
+/// A parsed YAML document (its first document, as yaml.v2's `Unmarshal` reads).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    root: Node,
+}
+
+impl Document {
+    /// Parses YAML text. Syntax errors, duplicate keys, bad merge keys, cyclic or excessive
+    /// aliases and too-deep nesting are reported with their line.
+    ///
+    /// # Errors
+    /// Every problem found, in document order.
+    pub fn parse(src: &str) -> Result<Document, ConfigErrors> {
+        tree::parse(src).map(|root| Document { root })
+    }
+
+    /// The 1-based line of the node at `path`; for a path ending in a key, the line of the
+    /// key. When the node does not exist, the line of its nearest existing ancestor.
+    pub fn line_of(&self, path: &YamlPath) -> Option<u32> {
+        let mut node = &self.root;
+        let mut line = node.line;
+        for segment in path.segments() {
+            match (segment, &node.kind) {
+                (Segment::Key(key), NodeKind::Map(_)) => match node.entry(key) {
+                    Some((k, v)) => {
+                        line = k.line;
+                        node = v;
+                    }
+                    None => break,
+                },
+                (Segment::Index(i), NodeKind::Seq(items)) => match items.get(*i) {
+                    Some(item) => {
+                        line = item.line;
+                        node = item;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        Some(line)
+    }
+
+    /// The node at `path`, if it exists.
+    pub fn node_at(&self, path: &YamlPath) -> Option<&Node> {
+        let mut node = &self.root;
+        for segment in path.segments() {
+            node = match (segment, &node.kind) {
+                (Segment::Key(key), NodeKind::Map(_)) => node.get(key)?,
+                (Segment::Index(i), NodeKind::Seq(items)) => items.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The root node (null for an empty document).
+    pub fn root(&self) -> &Node {
+        &self.root
+    }
+
+    /// Decodes the document into `T` like yaml.v2's `UnmarshalStrict`: unknown fields,
+    /// values of the wrong type and errors raised by nested `Deserialize` impls are all
+    /// reported, each with the path and line of its node.
+    ///
+    /// # Errors
+    /// Every problem found, in document order (never empty).
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, ConfigErrors> {
+        self.deserialize_at(&YamlPath::root())
+    }
+
+    /// Decodes the node at `path` (null when it does not exist) into `T`, naming paths
+    /// relative to the document root.
+    ///
+    /// # Errors
+    /// Every problem found, in document order (never empty).
+    pub fn deserialize_at<T: DeserializeOwned>(&self, path: &YamlPath) -> Result<T, ConfigErrors> {
+        let missing;
+        let node = match self.node_at(path) {
+            Some(node) => node,
+            None => {
+                missing = Node::null(self.line_of(path).unwrap_or(1), 1);
+                &missing
+            }
+        };
+        let collector = de_error::Collector::default();
+        let result = T::deserialize(de::NodeDeserializer::new(node, path.clone(), &collector));
+        collector.finish(result)
+    }
+}
+
+/// Parses and decodes `src`, returning the value and the document (for line look-ups by
+/// later validation).
+///
+/// # Errors
+/// Syntax errors, or every decoding problem, in document order.
+pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<(T, Document), ConfigErrors> {
+    let document = Document::parse(src)?;
+    let value = document.deserialize()?;
+    Ok((value, document))
+}

@@ -1,0 +1,457 @@
+//! YAML text → [`Node`] tree, built from `saphyr-parser` events. Mirrors the parser half of Go
+//! `gopkg.in/yaml.v2` (`decode.go`: `parser`, `alias`, `merge`) with the checks of
+//! `UnmarshalStrict`: aliases are expanded (under a budget against "billion laughs"), merge
+//! keys (`<<`) are applied, duplicate keys are errors, and only the first document is read.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Parser, ScalarStyle as ParserStyle, ScanError, Span, Tag};
+
+use super::YamlPath;
+use crate::error::{ConfigError, ConfigErrors};
+
+/// Deepest nesting of sequences and mappings accepted (aliases included), so that decoding
+/// and dropping the tree cannot overflow the stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// Most nodes that alias expansion may add to a document (yaml.v2 stops "excessive aliasing"
+/// at a similar scale).
+pub const MAX_ALIAS_NODES: usize = 400_000;
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScalarStyle {
+    /// Unquoted; subject to YAML 1.1 resolution (`yes` is a boolean, `10` an integer).
+    Plain,
+    /// `'single quoted'`.
+    SingleQuoted,
+    /// `"double quoted"`.
+    DoubleQuoted,
+    /// A `|` block.
+    Literal,
+    /// A `>` block.
+    Folded,
+}
+
+/// What a [`Node`] holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// An absent value, `~`, `null`, `Null` or `NULL` written plain (or tagged `!!null`).
+    Null,
+    /// Any other scalar, with its text after unescaping and folding.
+    Scalar {
+        /// The scalar's text.
+        text: String,
+        /// How it was written.
+        style: ScalarStyle,
+        /// An explicit tag: `!!str`/`!!int`/… for core tags, otherwise as written (`!foo`).
+        tag: Option<String>,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in document order, with merge keys applied and duplicates removed.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A YAML node and where it starts (1-based line and column). Nodes copied in by an alias
+/// or a merge key keep the position of the anchored original.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The content.
+    pub kind: NodeKind,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+impl Node {
+    /// A null node at a position.
+    pub fn null(line: u32, col: u32) -> Self {
+        Self { kind: NodeKind::Null, line, col }
+    }
+
+    /// The text of a scalar node (None for null, sequences and mappings).
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// True for a null node.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeKind::Null)
+    }
+
+    /// The value for `key` when this is a mapping with a scalar key of that text.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key and value nodes for `key` when this is a mapping.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.kind {
+            NodeKind::Map(entries) => {
+                entries.iter().find(|(k, _)| k.key_text().as_deref() == Some(key)).map(|(k, v)| (k, v))
+            }
+            _ => None,
+        }
+    }
+
+    /// How this node reads as a mapping key: scalar text, `null` for null, and a short
+    /// description for (rare) sequence or mapping keys.
+    pub fn key_text(&self) -> Option<String> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text.clone()),
+            NodeKind::Null => Some("null".to_string()),
+            NodeKind::Seq(_) | NodeKind::Map(_) => None,
+        }
+    }
+
+    /// "a string", "a sequence", … for messages.
+    pub fn describe(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Scalar { .. } => "a scalar",
+            NodeKind::Seq(_) => "a sequence",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Node count and height of a finished subtree, used for the alias budget and depth cap.
+#[derive(Clone, Copy, Debug)]
+struct Stats {
+    size: usize,
+    height: usize,
+}
+
+const LEAF: Stats = Stats { size: 1, height: 0 };
+
+enum Body {
+    Seq(Vec<Node>),
+    Map { entries: Vec<(Node, Node)>, key: Option<Node> },
+}
+
+/// A sequence or mapping still being read.
+struct Frame {
+    body: Body,
+    line: u32,
+    col: u32,
+    anchor: usize,
+    stats: Stats,
+}
+
+/// Builds the tree of the first document of `src`.
+pub(crate) fn parse(src: &str) -> Result<Node, ConfigErrors> {
+    let mut builder = Builder {
+        src,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        open_anchors: HashSet::new(),
+        alias_nodes: 0,
+        errors: Vec::new(),
+        root: None,
+    };
+    match builder.run() {
+        Ok(()) if builder.errors.is_empty() => {
+            Ok(builder.root.unwrap_or_else(|| Node::null(1, 1)))
+        }
+        Ok(()) => Err(ConfigErrors(builder.errors)),
+        Err(fatal) => {
+            let mut errors = builder.errors;
+            errors.push(fatal);
+            errors.sort_by_key(|e| e.line);
+            Err(ConfigErrors(errors))
+        }
+    }
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    stack: Vec<Frame>,
+    /// Finished anchored nodes by saphyr's anchor id (a redefined anchor gets a new id).
+    anchors: HashMap<usize, (Node, Stats)>,
+    /// Anchors on containers that are still open: an alias to one is a cycle.
+    open_anchors: HashSet<usize>,
+    alias_nodes: usize,
+    /// Non-fatal problems (duplicate keys, bad merges), reported together.
+    errors: Vec<ConfigError>,
+    root: Option<Node>,
+}
+
+fn position(span: &Span) -> (u32, u32) {
+    let line = u32::try_from(span.start.line()).unwrap_or(u32::MAX);
+    let col = u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX);
+    (line, col)
+}
+
+fn tag_text(tag: &Tag) -> String {
+    if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else {
+        format!("{}{}", tag.handle, tag.suffix)
+    }
+}
+
+fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// How duplicate keys are recognised: by scalar text; null keys are all the same.
+fn key_id(node: &Node) -> Option<String> {
+    match &node.kind {
+        NodeKind::Scalar { text, .. } => Some(format!("s{text}")),
+        NodeKind::Null => Some("n".to_string()),
+        _ => None,
+    }
+}
+
+fn is_merge_key(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Scalar { text, style: ScalarStyle::Plain, tag: None } => text == "<<",
+        NodeKind::Scalar { tag: Some(tag), .. } => tag == "!!merge",
+        _ => false,
+    }
+}
+
+impl Builder<'_> {
+    fn run(&mut self) -> Result<(), ConfigError> {
+        let mut parser = Parser::new_from_str(self.src);
+        while let Some(event) = parser.next_event() {
+            let (event, span) = event.map_err(|e| self.syntax_error(&e))?;
+            let (line, col) = position(&span);
+            match event {
+                Event::Nothing | Event::StreamStart | Event::DocumentStart(_) => {}
+                // yaml.v2's Unmarshal reads the first document only.
+                Event::StreamEnd | Event::DocumentEnd => break,
+                Event::Alias(id) => {
+                    let (node, stats) = self.alias(id, &span, line)?;
+                    self.push(node, stats);
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let tag = tag.map(|t| tag_text(&t));
+                    let style = match style {
+                        ParserStyle::Plain => ScalarStyle::Plain,
+                        ParserStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+                        ParserStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+                        ParserStyle::Literal => ScalarStyle::Literal,
+                        ParserStyle::Folded => ScalarStyle::Folded,
+                    };
+                    let null = is_null_text(&text)
+                        && match tag.as_deref() {
+                            None => style == ScalarStyle::Plain,
+                            Some(t) => t == "!!null",
+                        };
+                    let kind = if null {
+                        NodeKind::Null
+                    } else {
+                        NodeKind::Scalar { text: text.into_owned(), style, tag }
+                    };
+                    let node = Node { kind, line, col };
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, (node.clone(), LEAF));
+                    }
+                    self.push(node, LEAF);
+                }
+                Event::SequenceStart(anchor, _) => self.open(Body::Seq(Vec::new()), anchor, line, col)?,
+                Event::MappingStart(anchor, _) => {
+                    self.open(Body::Map { entries: Vec::new(), key: None }, anchor, line, col)?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.close(),
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, body: Body, anchor: usize, line: u32, col: u32) -> Result<(), ConfigError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error_here(
+                line,
+                format!("document nesting is too deep (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        if anchor > 0 {
+            self.open_anchors.insert(anchor);
+        }
+        self.stack.push(Frame { body, line, col, anchor, stats: LEAF });
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        let Some(frame) = self.stack.pop() else { return };
+        let kind = match frame.body {
+            Body::Seq(items) => NodeKind::Seq(items),
+            Body::Map { entries, key } => {
+                let mut entries = entries;
+                if let Some(key) = key {
+                    // Cannot happen with a well-formed event stream; keep the key anyway.
+                    let (l, c) = (key.line, key.col);
+                    entries.push((key, Node::null(l, c)));
+                }
+                NodeKind::Map(self.finish_map(entries))
+            }
+        };
+        let node = Node { kind, line: frame.line, col: frame.col };
+        let stats = Stats { size: frame.stats.size, height: frame.stats.height + 1 };
+        if frame.anchor > 0 {
+            self.open_anchors.remove(&frame.anchor);
+            self.anchors.insert(frame.anchor, (node.clone(), stats));
+        }
+        self.push(node, stats);
+    }
+
+    fn push(&mut self, node: Node, stats: Stats) {
+        let Some(top) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return;
+        };
+        top.stats.size = top.stats.size.saturating_add(stats.size);
+        top.stats.height = top.stats.height.max(stats.height);
+        match &mut top.body {
+            Body::Seq(items) => items.push(node),
+            Body::Map { entries, key } => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+
+    fn alias(&mut self, id: usize, span: &Span, line: u32) -> Result<(Node, Stats), ConfigError> {
+        if self.open_anchors.contains(&id) {
+            let name = self.source_text(span);
+            let name = name.trim_start_matches('*');
+            return Err(self.error_here(line, format!("anchor '{name}' value contains itself")));
+        }
+        let Some((node, stats)) = self.anchors.get(&id) else {
+            let name = self.source_text(span);
+            return Err(self.error_here(line, format!("unknown anchor '{name}' referenced")));
+        };
+        let (node, stats) = (node.clone(), *stats);
+        self.alias_nodes = self.alias_nodes.saturating_add(stats.size);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            return Err(self.error_here(
+                line,
+                format!(
+                    "document contains excessive aliasing (aliases expand to more than \
+                     {MAX_ALIAS_NODES} nodes)"
+                ),
+            ));
+        }
+        if self.stack.len() + stats.height > MAX_DEPTH {
+            return Err(self.error_here(
+                line,
+                format!("document nesting is too deep (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        Ok((node, stats))
+    }
+
+    /// Removes duplicate keys (recording an error for each) and applies merge keys: entries
+    /// from `<<` maps are added where the `<<` key stands, unless the mapping sets the key
+    /// itself; with a list of maps, earlier maps win.
+    fn finish_map(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+        let mut first_seen: HashMap<String, u32> = HashMap::new();
+        let mut explicit = Vec::with_capacity(entries.len());
+        let mut has_merge = false;
+        for (key, value) in entries {
+            if is_merge_key(&key) {
+                has_merge = true;
+                explicit.push((key, value));
+                continue;
+            }
+            if let Some(id) = key_id(&key) {
+                if let Some(&first) = first_seen.get(&id) {
+                    let shown = key.key_text().unwrap_or_default();
+                    let error = self
+                        .error_here(key.line, format!("key {shown:?} already set in map"))
+                        .with_hint(format!("first set on line {first}"));
+                    self.errors.push(error);
+                    continue;
+                }
+                first_seen.insert(id, key.line);
+            }
+            explicit.push((key, value));
+        }
+        if !has_merge {
+            return explicit;
+        }
+        let mut out = Vec::with_capacity(explicit.len());
+        for (key, value) in explicit {
+            if !is_merge_key(&key) {
+                out.push((key, value));
+                continue;
+            }
+            let sources = match value.kind {
+                NodeKind::Map(entries) => vec![entries],
+                NodeKind::Seq(items) => {
+                    let mut maps = Vec::with_capacity(items.len());
+                    for item in items {
+                        match item.kind {
+                            NodeKind::Map(entries) => maps.push(entries),
+                            _ => self.errors.push(self.merge_error(item.line)),
+                        }
+                    }
+                    maps
+                }
+                _ => {
+                    self.errors.push(self.merge_error(value.line));
+                    Vec::new()
+                }
+            };
+            for (k, v) in sources.into_iter().flatten() {
+                match key_id(&k) {
+                    Some(id) if first_seen.contains_key(&id) => {}
+                    Some(id) => {
+                        first_seen.insert(id, k.line);
+                        out.push((k, v));
+                    }
+                    None => out.push((k, v)),
+                }
+            }
+        }
+        out
+    }
+
+    fn merge_error(&self, line: u32) -> ConfigError {
+        self.error_here(line, "map merge requires map or sequence of maps as the value")
+    }
+
+    /// The source text of a span (spans count characters, not bytes).
+    fn source_text(&self, span: &Span) -> String {
+        self.src.chars().skip(span.start.index()).take(span.len()).collect()
+    }
+
+    /// The path of the node being read: the open containers and their current positions.
+    fn current_path(&self) -> YamlPath {
+        let mut path = YamlPath::root();
+        for frame in &self.stack {
+            match &frame.body {
+                Body::Seq(items) => path = path.index(items.len()),
+                Body::Map { key: Some(key), .. } => {
+                    path = path.key(key.key_text().unwrap_or_else(|| "?".to_string()));
+                }
+                Body::Map { key: None, .. } => {}
+            }
+        }
+        path
+    }
+
+    fn error_here(&self, line: u32, message: impl Into<String>) -> ConfigError {
+        let mut error = ConfigError::at(self.current_path(), message);
+        error.line = Some(line);
+        error
+    }
+
+    fn syntax_error(&self, error: &ScanError) -> ConfigError {
+        let line = u32::try_from(error.marker().line()).unwrap_or(u32::MAX).max(1);
+        let mut out = self.error_here(line, error.info().to_string());
+        let text = self.src.lines().nth(line as usize - 1).unwrap_or_default();
+        let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+        if indent.contains('\t') || error.info().contains("tab") {
+            out = out.with_hint("YAML does not allow tabs for indentation; use spaces");
+        }
+        out
+    }
+}
