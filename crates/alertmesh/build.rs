@@ -48,7 +48,10 @@ fn unknown() -> String {
 }
 
 fn env_override(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// Runs git and returns its trimmed stdout, or None when git is missing or fails (for example when
@@ -76,11 +79,18 @@ fn watch_git_head() {
 
 /// `user@host`, like promu's build user.
 fn build_user() -> String {
-    let user = ["USER", "LOGNAME", "USERNAME"].iter().find_map(|name| env_override(name));
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| env_override(name));
     let host = env_override("HOSTNAME").or_else(|| {
-        ["/proc/sys/kernel/hostname", "/etc/hostname"].iter().find_map(|path| {
-            std::fs::read_to_string(path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-        })
+        ["/proc/sys/kernel/hostname", "/etc/hostname"]
+            .iter()
+            .find_map(|path| {
+                std::fs::read_to_string(path)
+                    .ok()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+            })
     });
     match (user, host) {
         (Some(user), Some(host)) => format!("{user}@{host}"),

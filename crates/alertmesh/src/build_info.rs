@@ -71,7 +71,10 @@ mod tests {
     fn banner_first_line_names_version_branch_and_revision() {
         let banner = version_banner();
         let first = banner.lines().next().unwrap();
-        assert_eq!(first, format!("alertmesh, version {VERSION} (branch: {BRANCH}, revision: {REVISION})"));
+        assert_eq!(
+            first,
+            format!("alertmesh, version {VERSION} (branch: {BRANCH}, revision: {REVISION})")
+        );
         assert_eq!(banner.lines().count(), 5);
         assert!(banner.contains(&format!("platform:         {}", platform())));
     }

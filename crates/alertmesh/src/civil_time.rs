@@ -51,7 +51,11 @@ fn date_from_days(days_since_epoch: i64) -> (i64, u32, u32) {
     // Months counted from March: 0 = March … 11 = February.
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -61,7 +65,14 @@ mod tests {
     use super::*;
 
     fn at(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> CivilTime {
-        CivilTime { year, month, day, hour, minute, second }
+        CivilTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        }
     }
 
     #[test]
@@ -69,11 +80,20 @@ mod tests {
         assert_eq!(civil_from_unix_seconds(0), at(1970, 1, 1, 0, 0, 0));
         assert_eq!(civil_from_unix_seconds(-1), at(1969, 12, 31, 23, 59, 59));
         // 2000-02-29T12:34:56Z, a leap day in a century leap year.
-        assert_eq!(civil_from_unix_seconds(951_827_696), at(2000, 2, 29, 12, 34, 56));
+        assert_eq!(
+            civil_from_unix_seconds(951_827_696),
+            at(2000, 2, 29, 12, 34, 56)
+        );
         // 2025-01-15T00:00:00Z, the day Alertmanager 0.28.0 was released.
-        assert_eq!(civil_from_unix_seconds(1_736_899_200), at(2025, 1, 15, 0, 0, 0));
+        assert_eq!(
+            civil_from_unix_seconds(1_736_899_200),
+            at(2025, 1, 15, 0, 0, 0)
+        );
         // 2100-03-01: 2100 is not a leap year.
-        assert_eq!(civil_from_unix_seconds(4_107_542_400), at(2100, 3, 1, 0, 0, 0));
+        assert_eq!(
+            civil_from_unix_seconds(4_107_542_400),
+            at(2100, 3, 1, 0, 0, 0)
+        );
     }
 
     #[test]

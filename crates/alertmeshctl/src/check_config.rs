@@ -76,7 +76,9 @@ pub fn files_to_check(args: &[PathBuf]) -> Result<Vec<PathBuf>, CheckConfigError
 /// Upstream refuses a character device (a terminal, but also `/dev/null`) as standard input.
 fn stdin_is_char_device() -> bool {
     use std::os::unix::fs::FileTypeExt;
-    std::fs::metadata(STDIN_PATH).map(|m| m.file_type().is_char_device()).unwrap_or(true)
+    std::fs::metadata(STDIN_PATH)
+        .map(|m| m.file_type().is_char_device())
+        .unwrap_or(true)
 }
 
 /// Checks every file, writing amtool's report to `out` and notes to `notes`. Returns
@@ -170,8 +172,15 @@ pub fn resolve_template_path(config_file: &Path, glob: &str) -> String {
     if glob.is_empty() || glob.starts_with('/') {
         return glob.to_owned();
     }
-    let dir = config_file.parent().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    let joined = if dir.is_empty() { glob.to_owned() } else { format!("{dir}/{glob}") };
+    let dir = config_file
+        .parent()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let joined = if dir.is_empty() {
+        glob.to_owned()
+    } else {
+        format!("{dir}/{glob}")
+    };
     clean_path(&joined)
 }
 
@@ -205,14 +214,24 @@ mod tests {
     use super::*;
 
     fn loaded(templates: Vec<String>) -> LoadedConfig {
-        LoadedConfig { has_global: true, has_route: true, inhibit_rules: 2, receivers: 3, templates }
+        LoadedConfig {
+            has_global: true,
+            has_route: true,
+            inhibit_rules: 2,
+            receivers: 3,
+            templates,
+        }
     }
 
     fn run_to_string(files: &[&str], load: &Loader<'_>) -> (String, String, Result<(), String>) {
         let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
         let (mut out, mut notes) = (Vec::new(), Vec::new());
         let result = run(&files, load, &mut out, &mut notes).map_err(|e| e.to_string());
-        (String::from_utf8(out).unwrap(), String::from_utf8(notes).unwrap(), result)
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(notes).unwrap(),
+            result,
+        )
     }
 
     #[test]
@@ -229,10 +248,16 @@ mod tests {
     #[test]
     fn counts_failures_and_keeps_going() {
         let load = |p: &Path| {
-            if p.ends_with("bad.yml") { Err("bad.yml:3: oops".to_owned()) } else { Ok(loaded(vec![])) }
+            if p.ends_with("bad.yml") {
+                Err("bad.yml:3: oops".to_owned())
+            } else {
+                Ok(loaded(vec![]))
+            }
         };
         let (out, _, result) = run_to_string(&["bad.yml", "good.yml", "bad.yml"], &load);
-        assert!(out.starts_with("Checking 'bad.yml'  FAILED: bad.yml:3: oops\n\nChecking 'good.yml'"));
+        assert!(
+            out.starts_with("Checking 'bad.yml'  FAILED: bad.yml:3: oops\n\nChecking 'good.yml'")
+        );
         assert_eq!(out.matches("FAILED").count(), 2);
         assert_eq!(result, Err("failed to validate 2 file(s)".to_owned()));
     }
@@ -250,12 +275,18 @@ mod tests {
 
         let bad = vec![format!("{base}/[.tmpl")];
         let (out, _, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(bad.clone())));
-        assert!(out.ends_with(" - 1 templates\n  FAILED: syntax error in pattern\n\n"), "{out}");
+        assert!(
+            out.ends_with(" - 1 templates\n  FAILED: syntax error in pattern\n\n"),
+            "{out}"
+        );
         assert_eq!(result, Err("failed to validate 1 file(s)".to_owned()));
 
         let directory = vec![base.clone()];
         let (out, _, _) = run_to_string(&["a.yml"], &|_| Ok(loaded(directory.clone())));
-        assert!(out.contains(&format!("  FAILED: read {base}: is a directory\n")), "{out}");
+        assert!(
+            out.contains(&format!("  FAILED: read {base}: is a directory\n")),
+            "{out}"
+        );
     }
 
     #[test]
@@ -264,8 +295,14 @@ mod tests {
         assert_eq!(resolve_template_path(cfg, "t/*.tmpl"), "conf/t/*.tmpl");
         assert_eq!(resolve_template_path(cfg, "../t/./x.tmpl"), "t/x.tmpl");
         assert_eq!(resolve_template_path(cfg, "/abs/*.tmpl"), "/abs/*.tmpl");
-        assert_eq!(resolve_template_path(Path::new("am.yml"), "x.tmpl"), "x.tmpl");
-        assert_eq!(resolve_template_path(Path::new("/etc/am.yml"), "../x"), "/x");
+        assert_eq!(
+            resolve_template_path(Path::new("am.yml"), "x.tmpl"),
+            "x.tmpl"
+        );
+        assert_eq!(
+            resolve_template_path(Path::new("/etc/am.yml"), "../x"),
+            "/x"
+        );
     }
 
     #[test]

@@ -61,25 +61,25 @@ pub struct GlobalArgs {
     pub http_config_file: Option<PathBuf>,
 
     /// Check the Alertmanager version (default); use --no-version-check to disable
-    #[arg(long = "version-check", overrides_with = "no_version_check", global = true)]
+    #[arg(
+        long = "version-check",
+        overrides_with = "no_version_check",
+        global = true
+    )]
     pub version_check: bool,
 
     /// Do not check the Alertmanager version
-    #[arg(long = "no-version-check", overrides_with = "version_check", global = true)]
+    #[arg(
+        long = "no-version-check",
+        overrides_with = "version_check",
+        global = true
+    )]
     pub no_version_check: bool,
 
     /// Experimental features to enable, comma separated; the flag can be repeated. Valid options:
     /// receiver-name-in-metrics, classic-mode, utf8-strict-mode, auto-gomemlimit, auto-gomaxprocs
     #[arg(long = "enable-feature", value_name = "FEATURES", global = true)]
     pub enable_feature: Vec<String>,
-}
-
-impl GlobalArgs {
-    /// Whether the Alertmanager version should be compared with ours (on unless
-    /// `--no-version-check` was the last of the pair given).
-    pub fn version_check(&self) -> bool {
-        !self.no_version_check
-    }
 }
 
 /// `-o/--output` values.

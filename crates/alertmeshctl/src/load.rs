@@ -23,7 +23,11 @@ const ALLOWED_FEATURES: [&str; 5] = [
 /// Parses `--enable-feature` values (each a comma-separated list).
 pub fn options_from_flags(flags: &[String]) -> anyhow::Result<Options> {
     let mut features = Vec::new();
-    for feature in flags.iter().flat_map(|f| f.split(',')).filter(|f| !f.is_empty()) {
+    for feature in flags
+        .iter()
+        .flat_map(|f| f.split(','))
+        .filter(|f| !f.is_empty())
+    {
         if !ALLOWED_FEATURES.contains(&feature) {
             anyhow::bail!(
                 "error parsing the feature flag list: unknown option '{feature}' for --enable-feature"
@@ -31,7 +35,8 @@ pub fn options_from_flags(flags: &[String]) -> anyhow::Result<Options> {
         }
         features.push(feature.to_owned());
     }
-    if features.iter().any(|f| f == "classic-mode") && features.iter().any(|f| f == "utf8-strict-mode")
+    if features.iter().any(|f| f == "classic-mode")
+        && features.iter().any(|f| f == "utf8-strict-mode")
     {
         anyhow::bail!(
             "error parsing the feature flag list: cannot have both classic and UTF-8 modes enabled"
@@ -42,5 +47,8 @@ pub fn options_from_flags(flags: &[String]) -> anyhow::Result<Options> {
 
 /// Loads and validates one configuration file.
 pub fn load(path: &Path, _options: &Options) -> Result<LoadedConfig, String> {
-    Err(format!("{}: configuration loader not available yet", path.display()))
+    Err(format!(
+        "{}: configuration loader not available yet",
+        path.display()
+    ))
 }

@@ -28,7 +28,11 @@ fn main() -> ExitCode {
         Err(error) => {
             // kingpin exits 1 on usage errors; help and --version exit 0.
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ConfigError;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::receiver::common::{Errors, MapExt, pair, put_secret_url_pair, secret_url_pair, url_field};
-use crate::receiver::url::{HostPort, HttpUrl, SecretUrlSource};
-use crate::secret::{
-    InlineSet, PairStyle, Secret, SecretSource, serialize_pair, serialize_secret_omitempty,
+use crate::receiver::common::{
+    Errors, MapExt, pair, put_secret_url_pair, secret_url_pair, url_field,
 };
+use crate::receiver::url::{HostPort, HttpUrl, SecretUrlSource};
+use crate::secret::{InlineSet, Secret, SecretSource, serialize_pair, serialize_secret_omitempty};
 use crate::tls_config::{RawTlsConfig, TlsConfig};
 use crate::yaml::YamlPath;
 
@@ -162,19 +162,16 @@ pub struct GlobalConfig {
     pub rocketchat_token_id: Option<SecretSource>,
 }
 
+/// Parses one of the default URL constants above (all valid, as a unit test checks).
 fn default_url(text: &str) -> HttpUrl {
-    match HttpUrl::parse(text) {
-        Ok(u) => u,
-        // The defaults are constants that parse; this arm is never taken.
-        Err(e) => unreachable!("default URL {text} does not parse: {e}"),
-    }
+    HttpUrl::parse(text).expect("default URLs are valid")
 }
 
 impl Default for GlobalConfig {
     /// Upstream's `DefaultGlobalConfig()`.
     fn default() -> Self {
         Self {
-            resolve_timeout: PromDuration::from_str("5m").unwrap_or_default(),
+            resolve_timeout: PromDuration::from(std::time::Duration::from_secs(5 * 60)),
             http_config: HttpClientConfig::default(),
             jira_api_url: None,
             smtp_from: String::new(),
@@ -207,8 +204,13 @@ impl Default for GlobalConfig {
 impl GlobalConfig {
     /// Applies upstream's defaults to `raw` and validates it. `path` is the path of the
     /// `global` key; `None` (no `global`, or `global:` with no value) means all defaults.
-    pub fn from_raw(raw: Option<RawGlobal>, path: &YamlPath) -> Result<GlobalConfig, Vec<ConfigError>> {
-        let Some(raw) = raw else { return Ok(GlobalConfig::default()) };
+    pub fn from_raw(
+        raw: Option<RawGlobal>,
+        path: &YamlPath,
+    ) -> Result<GlobalConfig, Vec<ConfigError>> {
+        let Some(raw) = raw else {
+            return Ok(GlobalConfig::default());
+        };
         let mut errs = Errors::default();
         let d = GlobalConfig::default();
         let resolve_timeout = match raw.resolve_timeout {
@@ -233,22 +235,72 @@ impl GlobalConfig {
             None => Some(d.smtp_tls_config),
         };
         let np = InlineSet::NonEmpty;
-        let smtp_auth_password = pair(&mut errs, raw.smtp_auth_password, raw.smtp_auth_password_file, np, path, ("smtp_auth_password", "smtp_auth_password_file"));
-        let opsgenie_api_key = pair(&mut errs, raw.opsgenie_api_key, raw.opsgenie_api_key_file, np, path, ("opsgenie_api_key", "opsgenie_api_key_file"));
-        let victorops_api_key = pair(&mut errs, raw.victorops_api_key, raw.victorops_api_key_file, np, path, ("victorops_api_key", "victorops_api_key_file"));
+        let smtp_auth_password = pair(
+            &mut errs,
+            raw.smtp_auth_password,
+            raw.smtp_auth_password_file,
+            np,
+            path,
+            ("smtp_auth_password", "smtp_auth_password_file"),
+        );
+        let opsgenie_api_key = pair(
+            &mut errs,
+            raw.opsgenie_api_key,
+            raw.opsgenie_api_key_file,
+            np,
+            path,
+            ("opsgenie_api_key", "opsgenie_api_key_file"),
+        );
+        let victorops_api_key = pair(
+            &mut errs,
+            raw.victorops_api_key,
+            raw.victorops_api_key_file,
+            np,
+            path,
+            ("victorops_api_key", "victorops_api_key_file"),
+        );
         let pr = InlineSet::Present;
-        let rocketchat_token = pair(&mut errs, raw.rocketchat_token, raw.rocketchat_token_file, pr, path, ("rocketchat_token", "rocketchat_token_file"));
-        let rocketchat_token_id = pair(&mut errs, raw.rocketchat_token_id, raw.rocketchat_token_id_file, pr, path, ("rocketchat_token_id", "rocketchat_token_id_file"));
-        let slack_api_url = secret_url_pair(&mut errs, raw.slack_api_url, raw.slack_api_url_file, path, ("slack_api_url", "slack_api_url_file"));
+        let rocketchat_token = pair(
+            &mut errs,
+            raw.rocketchat_token,
+            raw.rocketchat_token_file,
+            pr,
+            path,
+            ("rocketchat_token", "rocketchat_token_file"),
+        );
+        let rocketchat_token_id = pair(
+            &mut errs,
+            raw.rocketchat_token_id,
+            raw.rocketchat_token_id_file,
+            pr,
+            path,
+            ("rocketchat_token_id", "rocketchat_token_id_file"),
+        );
+        let slack_api_url = secret_url_pair(
+            &mut errs,
+            raw.slack_api_url,
+            raw.slack_api_url_file,
+            path,
+            ("slack_api_url", "slack_api_url_file"),
+        );
         let jira_api_url = url_field(&mut errs, raw.jira_api_url, path, "jira_api_url");
-        let mut url = |text, key, default: HttpUrl| url_field(&mut errs, text, path, key).unwrap_or(default);
+        let mut url =
+            |text, key, default: HttpUrl| url_field(&mut errs, text, path, key).unwrap_or(default);
         let pagerduty_url = url(raw.pagerduty_url, "pagerduty_url", d.pagerduty_url);
         let opsgenie_api_url = url(raw.opsgenie_api_url, "opsgenie_api_url", d.opsgenie_api_url);
         let wechat_api_url = url(raw.wechat_api_url, "wechat_api_url", d.wechat_api_url);
-        let victorops_api_url = url(raw.victorops_api_url, "victorops_api_url", d.victorops_api_url);
+        let victorops_api_url = url(
+            raw.victorops_api_url,
+            "victorops_api_url",
+            d.victorops_api_url,
+        );
         let telegram_api_url = url(raw.telegram_api_url, "telegram_api_url", d.telegram_api_url);
         let webex_api_url = url(raw.webex_api_url, "webex_api_url", d.webex_api_url);
-        let rocketchat_api_url = url(raw.rocketchat_api_url, "rocketchat_api_url", d.rocketchat_api_url);
+        let rocketchat_api_url = url(
+            raw.rocketchat_api_url,
+            "rocketchat_api_url",
+            d.rocketchat_api_url,
+        );
         let (Some(resolve_timeout), Some(http_config), Some(smtp_tls_config)) =
             (resolve_timeout, http_config, smtp_tls_config)
         else {
@@ -297,29 +349,33 @@ impl Serialize for GlobalConfig {
         m.put_opt("smtp_smarthost", self.smtp_smarthost.as_ref())?;
         m.put_str("smtp_auth_username", &self.smtp_auth_username)?;
         let keys = ("smtp_auth_password", "smtp_auth_password_file");
-        serialize_pair(&mut m, self.smtp_auth_password.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.smtp_auth_password.as_ref(), keys.0, keys.1)?;
         serialize_secret_omitempty(&mut m, "smtp_auth_secret", &self.smtp_auth_secret)?;
         m.put_str("smtp_auth_identity", &self.smtp_auth_identity)?;
         m.put("smtp_require_tls", &self.smtp_require_tls)?;
         m.put("smtp_tls_config", &self.smtp_tls_config)?;
-        put_secret_url_pair(&mut m, self.slack_api_url.as_ref(), ("slack_api_url", "slack_api_url_file"))?;
+        put_secret_url_pair(
+            &mut m,
+            self.slack_api_url.as_ref(),
+            ("slack_api_url", "slack_api_url_file"),
+        )?;
         m.put("pagerduty_url", &self.pagerduty_url)?;
         m.put("opsgenie_api_url", &self.opsgenie_api_url)?;
         let keys = ("opsgenie_api_key", "opsgenie_api_key_file");
-        serialize_pair(&mut m, self.opsgenie_api_key.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.opsgenie_api_key.as_ref(), keys.0, keys.1)?;
         m.put("wechat_api_url", &self.wechat_api_url)?;
         serialize_secret_omitempty(&mut m, "wechat_api_secret", &self.wechat_api_secret)?;
         m.put_str("wechat_api_corp_id", &self.wechat_api_corp_id)?;
         m.put("victorops_api_url", &self.victorops_api_url)?;
         let keys = ("victorops_api_key", "victorops_api_key_file");
-        serialize_pair(&mut m, self.victorops_api_key.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.victorops_api_key.as_ref(), keys.0, keys.1)?;
         m.put("telegram_api_url", &self.telegram_api_url)?;
         m.put("webex_api_url", &self.webex_api_url)?;
         m.put("rocketchat_api_url", &self.rocketchat_api_url)?;
         let keys = ("rocketchat_token", "rocketchat_token_file");
-        serialize_pair(&mut m, self.rocketchat_token.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.rocketchat_token.as_ref(), keys.0, keys.1)?;
         let keys = ("rocketchat_token_id", "rocketchat_token_id_file");
-        serialize_pair(&mut m, self.rocketchat_token_id.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.rocketchat_token_id.as_ref(), keys.0, keys.1)?;
         m.end()
     }
 }

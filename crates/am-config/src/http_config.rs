@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use am_model::go_quote::quote;
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+mod print;
+
 use crate::error::ConfigError;
-use crate::receiver::common::{Errors, MapExt};
+use crate::receiver::common::Errors;
 use crate::secret::{Secret, ValueSource};
 use crate::tls_config::{RawTlsConfig, TlsConfig, join_dir};
 use crate::yaml::YamlPath;
@@ -227,14 +228,25 @@ impl ProxyUrl {
 
     /// The URL with its password replaced by `xxxxx` (prometheus/common's `Redacted`).
     pub fn redacted(&self) -> String {
-        let Some(scheme_end) = self.0.find("//") else { return self.0.clone() };
+        let Some(scheme_end) = self.0.find("//") else {
+            return self.0.clone();
+        };
         let auth_start = scheme_end + 2;
         let rest = &self.0[auth_start..];
         let auth_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let Some(at) = rest[..auth_len].rfind('@') else { return self.0.clone() };
+        let Some(at) = rest[..auth_len].rfind('@') else {
+            return self.0.clone();
+        };
         let userinfo = &rest[..at];
-        let Some(colon) = userinfo.find(':') else { return self.0.clone() };
-        format!("{}{}:xxxxx{}", &self.0[..auth_start], &userinfo[..colon], &rest[at..])
+        let Some(colon) = userinfo.find(':') else {
+            return self.0.clone();
+        };
+        format!(
+            "{}{}:xxxxx{}",
+            &self.0[..auth_start],
+            &userinfo[..colon],
+            &rest[at..]
+        )
     }
 }
 
@@ -287,7 +299,11 @@ pub fn canonical_header_key(key: &str) -> String {
     let mut upper = true;
     let mut out = String::with_capacity(key.len());
     for b in key.bytes() {
-        let c = if upper { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() };
+        let c = if upper {
+            b.to_ascii_uppercase()
+        } else {
+            b.to_ascii_lowercase()
+        };
         out.push(char::from(c));
         upper = c == b'-';
     }
@@ -305,10 +321,16 @@ fn proxy_from_raw(
     let proxy_url = proxy_url.filter(|u| !u.is_empty());
     if let Some(u) = &proxy_url {
         if u.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            let msg = format!("parse {}: net/url: invalid control character in URL", quote(u));
+            let msg = format!(
+                "parse {}: net/url: invalid control character in URL",
+                quote(u)
+            );
             errs.push(path.key("proxy_url"), msg);
         } else if u.starts_with(':') {
-            errs.push(path.key("proxy_url"), format!("parse {}: missing protocol scheme", quote(u)));
+            errs.push(
+                path.key("proxy_url"),
+                format!("parse {}: missing protocol scheme", quote(u)),
+            );
         }
     }
     let no_proxy = no_proxy.unwrap_or_default();
@@ -325,13 +347,22 @@ fn proxy_from_raw(
         );
     }
     if from_env && proxy_url.is_some() {
-        errs.push(path.clone(), "if proxy_from_environment is configured, proxy_url must not be configured");
+        errs.push(
+            path.clone(),
+            "if proxy_from_environment is configured, proxy_url must not be configured",
+        );
     }
     if from_env && !no_proxy.is_empty() {
-        errs.push(path.clone(), "if proxy_from_environment is configured, no_proxy must not be configured");
+        errs.push(
+            path.clone(),
+            "if proxy_from_environment is configured, no_proxy must not be configured",
+        );
     }
     if proxy_url.is_none() && !no_proxy.is_empty() {
-        errs.push(path.clone(), "if no_proxy is configured, proxy_url must also be configured");
+        errs.push(
+            path.clone(),
+            "if no_proxy is configured, proxy_url must also be configured",
+        );
     }
     ProxyConfig {
         proxy_url: proxy_url.map(ProxyUrl),
@@ -364,7 +395,10 @@ fn oauth2_from_raw(raw: RawOAuth2, path: &YamlPath, errs: &mut Errors) -> OAuth2
         None
     });
     let tls_config = errs
-        .take_all(TlsConfig::from_raw_opt(raw.tls_config, &path.key("tls_config")))
+        .take_all(TlsConfig::from_raw_opt(
+            raw.tls_config,
+            &path.key("tls_config"),
+        ))
         .unwrap_or_default();
     let proxy = proxy_from_raw(
         raw.proxy_url,
@@ -398,7 +432,10 @@ impl HttpClientConfig {
         let bearer_file = raw.bearer_token_file.filter(|s| !s.is_empty());
         let has_bearer = bearer.is_some() || bearer_file.is_some();
         if bearer.is_some() && bearer_file.is_some() {
-            errs.push(path.clone(), "at most one of bearer_token & bearer_token_file must be configured");
+            errs.push(
+                path.clone(),
+                "at most one of bearer_token & bearer_token_file must be configured",
+            );
         }
         if (raw.basic_auth.is_some() || raw.oauth2.is_some()) && has_bearer {
             errs.push(
@@ -424,7 +461,10 @@ impl HttpClientConfig {
         if let Some(a) = raw.authorization {
             let p = path.key("authorization");
             if has_bearer {
-                errs.push(path.clone(), "authorization is not compatible with bearer_token & bearer_token_file");
+                errs.push(
+                    path.clone(),
+                    "authorization is not compatible with bearer_token & bearer_token_file",
+                );
             }
             let credentials = ValueSource::pick(a.credentials, a.credentials_file, a.credentials_ref, Secret::new)
                 .unwrap_or_else(|()| {
@@ -436,22 +476,37 @@ impl HttpClientConfig {
                 kind = "Bearer".to_string();
             }
             if kind.eq_ignore_ascii_case("basic") {
-                errs.push(p.key("type"), r#"authorization type cannot be set to "basic", use "basic_auth" instead"#);
+                errs.push(
+                    p.key("type"),
+                    r#"authorization type cannot be set to "basic", use "basic_auth" instead"#,
+                );
             }
             if !methods.is_empty() || raw.oauth2.is_some() {
-                errs.push(path.clone(), "at most one of basic_auth, oauth2 & authorization must be configured");
+                errs.push(
+                    path.clone(),
+                    "at most one of basic_auth, oauth2 & authorization must be configured",
+                );
             }
             methods.push(HttpAuth::Authorization(Authorization { kind, credentials }));
         } else if let Some(token) = bearer {
             let credentials = Some(ValueSource::Inline(Secret::new(token)));
-            methods.push(HttpAuth::Authorization(Authorization { kind: "Bearer".into(), credentials }));
+            methods.push(HttpAuth::Authorization(Authorization {
+                kind: "Bearer".into(),
+                credentials,
+            }));
         } else if let Some(file) = bearer_file {
             let credentials = Some(ValueSource::File(file));
-            methods.push(HttpAuth::Authorization(Authorization { kind: "Bearer".into(), credentials }));
+            methods.push(HttpAuth::Authorization(Authorization {
+                kind: "Bearer".into(),
+                credentials,
+            }));
         }
         if let Some(o) = raw.oauth2 {
             if methods.iter().any(|m| matches!(m, HttpAuth::Basic(_))) {
-                errs.push(path.clone(), "at most one of basic_auth, oauth2 & authorization must be configured");
+                errs.push(
+                    path.clone(),
+                    "at most one of basic_auth, oauth2 & authorization must be configured",
+                );
             }
             let oauth2 = oauth2_from_raw(o, &path.key("oauth2"), &mut errs);
             methods.push(HttpAuth::OAuth2(Box::new(oauth2)));
@@ -474,7 +529,12 @@ impl HttpClientConfig {
                 }
                 let header = Header {
                     values: h.values.unwrap_or_default(),
-                    secrets: h.secrets.unwrap_or_default().into_iter().map(Secret::new).collect(),
+                    secrets: h
+                        .secrets
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(Secret::new)
+                        .collect(),
                     files: h.files.unwrap_or_default(),
                 };
                 out.insert(name, header);
@@ -482,9 +542,16 @@ impl HttpClientConfig {
             out
         });
         let tls_config = errs
-            .take_all(TlsConfig::from_raw_opt(raw.tls_config, &path.key("tls_config")))
+            .take_all(TlsConfig::from_raw_opt(
+                raw.tls_config,
+                &path.key("tls_config"),
+            ))
             .unwrap_or_default();
-        let auth = if methods.len() > 1 { None } else { methods.pop() };
+        let auth = if methods.len() > 1 {
+            None
+        } else {
+            methods.pop()
+        };
         errs.finish(HttpClientConfig {
             auth,
             tls_config,
@@ -515,7 +582,9 @@ impl HttpClientConfig {
                 a.credentials.iter_mut().for_each(|s| s.set_directory(dir));
             }
             Some(HttpAuth::OAuth2(o)) => {
-                o.client_secret.iter_mut().for_each(|s| s.set_directory(dir));
+                o.client_secret
+                    .iter_mut()
+                    .for_each(|s| s.set_directory(dir));
                 o.tls_config.set_directory(dir);
             }
             None => {}
@@ -523,105 +592,5 @@ impl HttpClientConfig {
         for h in self.http_headers.iter_mut().flat_map(BTreeMap::values_mut) {
             h.files.iter_mut().for_each(|f| *f = join_dir(dir, f));
         }
-    }
-}
-
-/// Prints a `ValueSource` triple; `inline_key` is printed as `null` when absent and
-/// `always` is set (upstream's keys without `omitempty`).
-fn put_source<M: SerializeMap, T: Serialize>(
-    m: &mut M,
-    source: Option<&ValueSource<T>>,
-    keys: [&str; 3],
-    always: bool,
-) -> Result<(), M::Error> {
-    match source.and_then(ValueSource::inline) {
-        Some(v) => m.put(keys[0], v)?,
-        None if always => m.put(keys[0], &None::<&str>)?,
-        None => {}
-    }
-    let file = source.and_then(ValueSource::file).unwrap_or_default();
-    let reference = source.and_then(ValueSource::reference).unwrap_or_default();
-    if always {
-        m.put(keys[1], file)?;
-        m.put(keys[2], reference)
-    } else {
-        m.put_str(keys[1], file)?;
-        m.put_str(keys[2], reference)
-    }
-}
-
-fn put_proxy<M: SerializeMap>(m: &mut M, p: &ProxyConfig) -> Result<(), M::Error> {
-    m.put_opt("proxy_url", p.proxy_url.as_ref())?;
-    m.put_str("no_proxy", &p.no_proxy)?;
-    m.put_true("proxy_from_environment", p.proxy_from_environment)?;
-    m.put_map("proxy_connect_header", &p.proxy_connect_header)
-}
-
-impl Serialize for BasicAuth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        let username = self.username.as_ref().and_then(ValueSource::inline);
-        m.put("username", username.map_or("", String::as_str))?;
-        m.put_str("username_file", self.username.as_ref().and_then(ValueSource::file).unwrap_or(""))?;
-        m.put_str("username_ref", self.username.as_ref().and_then(ValueSource::reference).unwrap_or(""))?;
-        put_source(&mut m, self.password.as_ref(), ["password", "password_file", "password_ref"], false)?;
-        m.end()
-    }
-}
-
-impl Serialize for Authorization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        m.put_str("type", &self.kind)?;
-        let keys = ["credentials", "credentials_file", "credentials_ref"];
-        put_source(&mut m, self.credentials.as_ref(), keys, false)?;
-        m.end()
-    }
-}
-
-impl Serialize for OAuth2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        m.put("client_id", &self.client_id)?;
-        let keys = ["client_secret", "client_secret_file", "client_secret_ref"];
-        put_source(&mut m, self.client_secret.as_ref(), keys, true)?;
-        m.put_list("scopes", &self.scopes)?;
-        m.put("token_url", &self.token_url)?;
-        m.put_map("endpoint_params", &self.endpoint_params)?;
-        if !self.tls_config.is_zero() {
-            m.put("tls_config", &self.tls_config)?;
-        }
-        put_proxy(&mut m, &self.proxy)?;
-        m.end()
-    }
-}
-
-impl Serialize for Header {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        m.put_list("values", &self.values)?;
-        m.put_list("secrets", &self.secrets)?;
-        m.put_list("files", &self.files)?;
-        m.end()
-    }
-}
-
-impl Serialize for HttpClientConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(None)?;
-        match &self.auth {
-            Some(HttpAuth::Basic(b)) => m.put("basic_auth", b)?,
-            Some(HttpAuth::Authorization(a)) => m.put("authorization", a)?,
-            Some(HttpAuth::OAuth2(o)) => m.put("oauth2", o)?,
-            None => {}
-        }
-        if !self.tls_config.is_zero() {
-            m.put("tls_config", &self.tls_config)?;
-        }
-        m.put("follow_redirects", &self.follow_redirects)?;
-        m.put("enable_http2", &self.enable_http2)?;
-        put_proxy(&mut m, &self.proxy)?;
-        m.put_opt("http_headers", self.http_headers.as_ref())?;
-        m.end()
     }
 }

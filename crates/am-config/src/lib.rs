@@ -26,3 +26,10 @@ pub mod raw;
 pub mod route;
 pub mod time_interval;
 pub mod validate;
+
+pub use config::Config;
+pub use feature::{FeatureError, Features};
+pub use inhibit::InhibitRule;
+pub use load::{LoadOptions, load_file, load_str};
+pub use route::{GroupBy, Route};
+pub use time_interval::NamedTimeInterval;

@@ -196,38 +196,21 @@ impl SecretSource {
     }
 }
 
-/// How a printed secret pair treats absent halves (from the Go struct tags).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PairStyle {
-    /// Both keys are `omitempty`: print only the half that is set.
-    OmitEmpty,
-    /// Neither key is `omitempty`: an absent inline value prints as `null`, an absent file as `""`.
-    Always,
-}
-
-/// Prints an `x` / `x_file` pair the way upstream's yaml.v2 marshalling does.
+/// Prints an `x` / `x_file` pair (both `omitempty` upstream): only the half that is set;
+/// an inline secret as `<secret>`, except an empty one (upstream's set-but-empty `*Secret`),
+/// which prints as `null`.
 pub(crate) fn serialize_pair<M: SerializeMap>(
     map: &mut M,
     source: Option<&SecretSource>,
     key: &str,
     file_key: &str,
-    style: PairStyle,
 ) -> Result<(), M::Error> {
-    let inline = source.and_then(SecretSource::inline);
-    let file = source.and_then(SecretSource::file);
-    match (inline, style) {
-        // An empty `*Secret` marshals to nil, which yaml.v2 prints as null.
-        (Some(s), _) if s.is_empty() => map.serialize_entry(key, &None::<&str>)?,
-        (Some(_), _) => map.serialize_entry(key, REDACTED)?,
-        (None, PairStyle::Always) => map.serialize_entry(key, &None::<&str>)?,
-        (None, PairStyle::OmitEmpty) => {}
+    match source {
+        Some(SecretSource::Inline(s)) if s.is_empty() => map.serialize_entry(key, &None::<&str>),
+        Some(SecretSource::Inline(_)) => map.serialize_entry(key, REDACTED),
+        Some(SecretSource::File(p)) => map.serialize_entry(file_key, &p.to_string_lossy()),
+        None => Ok(()),
     }
-    match (file, style) {
-        (Some(p), _) => map.serialize_entry(file_key, &p.to_string_lossy())?,
-        (None, PairStyle::Always) => map.serialize_entry(file_key, "")?,
-        (None, PairStyle::OmitEmpty) => {}
-    }
-    Ok(())
 }
 
 /// Prints an `omitempty` secret: nothing when empty, `<secret>` otherwise.
@@ -236,7 +219,11 @@ pub(crate) fn serialize_secret_omitempty<M: SerializeMap>(
     key: &str,
     secret: &Secret,
 ) -> Result<(), M::Error> {
-    if secret.is_empty() { Ok(()) } else { map.serialize_entry(key, REDACTED) }
+    if secret.is_empty() {
+        Ok(())
+    } else {
+        map.serialize_entry(key, REDACTED)
+    }
 }
 
 #[cfg(test)]
@@ -263,14 +250,20 @@ mod tests {
             "url_file",
         )
         .unwrap_err();
-        assert_eq!(both.message, "at most one of url & url_file must be configured");
+        assert_eq!(
+            both.message,
+            "at most one of url & url_file must be configured"
+        );
         assert_eq!(both.path, p);
         let empty_inline =
             SecretSource::from_pair(Some(String::new()), None, InlineSet::NonEmpty, &p, "a", "b");
         assert_eq!(empty_inline.unwrap(), None);
         let present =
             SecretSource::from_pair(Some(String::new()), None, InlineSet::Present, &p, "a", "b");
-        assert_eq!(present.unwrap(), Some(SecretSource::Inline(Secret::new(""))));
+        assert_eq!(
+            present.unwrap(),
+            Some(SecretSource::Inline(Secret::new("")))
+        );
         let file = SecretSource::from_pair(
             Some(String::new()),
             Some("x".into()),

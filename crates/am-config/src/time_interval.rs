@@ -58,7 +58,11 @@ pub(crate) fn named_intervals(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let lists = [
-        (IntervalList::MuteTimeIntervals, mute_time_intervals, "mute time interval"),
+        (
+            IntervalList::MuteTimeIntervals,
+            mute_time_intervals,
+            "mute time interval",
+        ),
         (IntervalList::TimeIntervals, time_intervals, "time interval"),
     ];
     for (list, entries, what) in lists {
@@ -67,11 +71,17 @@ pub(crate) fn named_intervals(
             let name_path = list_path.index(i).key("name");
             let name = raw.name.unwrap_or_default();
             if name.is_empty() {
-                errors.push(ConfigError::at(name_path, format!("missing name in {what}")));
+                errors.push(ConfigError::at(
+                    name_path,
+                    format!("missing name in {what}"),
+                ));
                 continue;
             }
             if !seen.insert(name.clone()) {
-                errors.push(ConfigError::at(name_path, format!("{what} {} is not unique", quote(&name))));
+                errors.push(ConfigError::at(
+                    name_path,
+                    format!("{what} {} is not unique", quote(&name)),
+                ));
                 continue;
             }
             out.push(NamedTimeInterval {

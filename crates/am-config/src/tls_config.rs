@@ -110,17 +110,28 @@ impl TlsConfig {
     pub fn from_raw(raw: RawTlsConfig, path: &YamlPath) -> Result<TlsConfig, Vec<ConfigError>> {
         let mut errs = Errors::default();
         let ca = ValueSource::pick(raw.ca, raw.ca_file, raw.ca_ref, |s| s).unwrap_or_else(|()| {
-            errs.push(path.clone(), "at most one of ca, ca_file & ca_ref must be configured");
+            errs.push(
+                path.clone(),
+                "at most one of ca, ca_file & ca_ref must be configured",
+            );
             None
         });
-        let cert = ValueSource::pick(raw.cert, raw.cert_file, raw.cert_ref, |s| s).unwrap_or_else(|()| {
-            errs.push(path.clone(), "at most one of cert, cert_file & cert_ref must be configured");
-            None
-        });
-        let key = ValueSource::pick(raw.key, raw.key_file, raw.key_ref, Secret::new).unwrap_or_else(|()| {
-            errs.push(path.clone(), "at most one of key and key_file must be configured");
-            None
-        });
+        let cert =
+            ValueSource::pick(raw.cert, raw.cert_file, raw.cert_ref, |s| s).unwrap_or_else(|()| {
+                errs.push(
+                    path.clone(),
+                    "at most one of cert, cert_file & cert_ref must be configured",
+                );
+                None
+            });
+        let key = ValueSource::pick(raw.key, raw.key_file, raw.key_ref, Secret::new)
+            .unwrap_or_else(|()| {
+                errs.push(
+                    path.clone(),
+                    "at most one of key and key_file must be configured",
+                );
+                None
+            });
         if errs.is_empty() {
             match (&cert, &key) {
                 (Some(_), None) => errs.push(
@@ -164,7 +175,10 @@ impl TlsConfig {
         raw: Option<RawTlsConfig>,
         path: &YamlPath,
     ) -> Result<TlsConfig, Vec<ConfigError>> {
-        raw.map_or_else(|| Ok(TlsConfig::default()), |r| TlsConfig::from_raw(r, path))
+        raw.map_or_else(
+            || Ok(TlsConfig::default()),
+            |r| TlsConfig::from_raw(r, path),
+        )
     }
 
     /// True when every field has its zero value (yaml.v2 omits such a `tls_config`).
@@ -242,37 +256,68 @@ mod tests {
 
     #[test]
     fn exclusive_sources_and_pairs() {
-        let raw = RawTlsConfig { ca: Some("x".into()), ca_file: Some("f".into()), ..Default::default() };
+        let raw = RawTlsConfig {
+            ca: Some("x".into()),
+            ca_file: Some("f".into()),
+            ..Default::default()
+        };
         let e = TlsConfig::from_raw(raw, &path()).unwrap_err();
-        assert_eq!(e[0].message, "at most one of ca, ca_file & ca_ref must be configured");
-        let raw = RawTlsConfig { cert_file: Some("c".into()), ..Default::default() };
+        assert_eq!(
+            e[0].message,
+            "at most one of ca, ca_file & ca_ref must be configured"
+        );
+        let raw = RawTlsConfig {
+            cert_file: Some("c".into()),
+            ..Default::default()
+        };
         let e = TlsConfig::from_raw(raw, &path()).unwrap_err();
-        assert!(e[0].message.starts_with("exactly one of key or key_file"), "{e:?}");
-        let raw = RawTlsConfig { key: Some("k".into()), ..Default::default() };
+        assert!(
+            e[0].message.starts_with("exactly one of key or key_file"),
+            "{e:?}"
+        );
+        let raw = RawTlsConfig {
+            key: Some("k".into()),
+            ..Default::default()
+        };
         let e = TlsConfig::from_raw(raw, &path()).unwrap_err();
-        assert!(e[0].message.starts_with("exactly one of cert or cert_file"), "{e:?}");
+        assert!(
+            e[0].message.starts_with("exactly one of cert or cert_file"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn versions() {
-        let raw = RawTlsConfig { min_version: Some("TLS14".into()), ..Default::default() };
+        let raw = RawTlsConfig {
+            min_version: Some("TLS14".into()),
+            ..Default::default()
+        };
         let e = TlsConfig::from_raw(raw, &path()).unwrap_err();
         assert_eq!(e[0].message, "unknown TLS version: TLS14");
-        assert_eq!(e[0].path.to_string(), "global.http_config.tls_config.min_version");
+        assert_eq!(
+            e[0].path.to_string(),
+            "global.http_config.tls_config.min_version"
+        );
         let raw = RawTlsConfig {
             min_version: Some("TLS13".into()),
             max_version: Some("TLS12".into()),
             ..Default::default()
         };
         let e = TlsConfig::from_raw(raw, &path()).unwrap_err();
-        assert_eq!(e[0].path.to_string(), "global.http_config.tls_config.max_version");
+        assert_eq!(
+            e[0].path.to_string(),
+            "global.http_config.tls_config.max_version"
+        );
         let raw = RawTlsConfig {
             min_version: Some("TLS12".into()),
             max_version: Some("TLS13".into()),
             ..Default::default()
         };
         let t = TlsConfig::from_raw(raw, &path()).unwrap();
-        assert_eq!((t.min_version, t.max_version), (Some(TlsVersion::Tls12), Some(TlsVersion::Tls13)));
+        assert_eq!(
+            (t.min_version, t.max_version),
+            (Some(TlsVersion::Tls12), Some(TlsVersion::Tls13))
+        );
     }
 
     #[test]

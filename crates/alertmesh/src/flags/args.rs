@@ -46,10 +46,12 @@ fn expand_into(
                 "argument file {path:?} is nested more than {MAX_ARG_FILE_DEPTH} levels deep"
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            FlagError::new(format!("failed to open arguments file {path:?}: {e}"))
-        })?;
-        let lines = text.lines().filter(|l| !l.starts_with('#')).map(OsString::from);
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FlagError::new(format!("failed to open arguments file {path:?}: {e}")))?;
+        let lines = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(OsString::from);
         if expand_into(out, lines.collect::<Vec<_>>().into_iter(), depth + 1)? {
             // A `--` inside the file ends flag parsing; what follows is taken literally.
             out.extend(args);
@@ -62,7 +64,9 @@ fn expand_into(
 impl FlagError {
     /// A flag error with this message.
     pub(super) fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self {
+            message: message.into(),
+        }
     }
 }
 

@@ -40,10 +40,11 @@ pub(super) fn render(command: &Command) -> String {
         let flag_len = flag.chars().count();
         let _ = write!(out, "{:INDENT$}{flag}", "");
         let mut lines = lines.iter();
-        if flag_len <= flag_width {
-            if let Some(first) = lines.next() {
-                let _ = write!(out, "{:pad$}{first}", "", pad = help_column - INDENT - flag_len);
-            }
+        if flag_len <= flag_width
+            && let Some(first) = lines.next()
+        {
+            let pad = help_column - INDENT - flag_len;
+            let _ = write!(out, "{:pad$}{first}", "");
         }
         out.push('\n');
         for line in lines {
@@ -77,11 +78,18 @@ fn placeholder(arg: &Arg, long: &str) -> String {
     if defaults.is_empty() {
         return long.to_uppercase();
     }
-    let joined =
-        defaults.iter().map(|d| d.to_string_lossy()).collect::<Vec<_>>().join(",");
+    let joined = defaults
+        .iter()
+        .map(|d| d.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(",");
     let is_single_string = !matches!(arg.get_action(), ArgAction::Append)
         && arg.get_value_parser().type_id() == TypeId::of::<String>();
-    if is_single_string || joined.is_empty() { format!("{joined:?}") } else { joined }
+    if is_single_string || joined.is_empty() {
+        format!("{joined:?}")
+    } else {
+        joined
+    }
 }
 
 fn description(arg: &Arg) -> String {
@@ -120,7 +128,10 @@ mod tests {
     fn wrap_respects_width() {
         let lines = wrap("aa bb cc dd ee", 5);
         assert_eq!(lines, ["aa bb", "cc dd", "ee"]);
-        assert_eq!(wrap("averyveryverylongword x", 5), ["averyveryverylongword", "x"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
         assert!(wrap("", 5).is_empty());
     }
 }

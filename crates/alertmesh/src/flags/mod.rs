@@ -7,6 +7,8 @@
 //!   `--cluster.peer`, `--enable-feature`) replace their default when given;
 //! - boolean flags take no value and have a `--no-<flag>` negation (last one wins);
 //! - durations use Go `time.ParseDuration` syntax, integers are read like kingpin reads them;
+//!   negative durations are refused (upstream accepts them and misbehaves), except for
+//!   `--web.timeout`, where upstream documents "negative or zero" as "no timeout";
 //! - `@file` arguments are replaced by the lines of `file` (kingpin's argument files);
 //! - errors print as `alertmesh: error: <message>, try --help` and exit with status 1.
 //!
@@ -14,7 +16,6 @@
 //! `auto-gomaxprocs` features) are accepted and have no effect.
 
 mod args;
-mod duration;
 mod help;
 mod values;
 
@@ -22,16 +23,21 @@ use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser};
 
-pub use duration::{GoDuration, GoDurationError};
+pub use am_model::duration::{GoDuration, GoDurationError};
 pub use values::{Feature, FeatureError, Features, LogFlagError, LogFormat, LogLevel, NotANumber};
 
 use values::{
     parse_duration, parse_kingpin_float, parse_kingpin_int, parse_log_format, parse_log_level,
+    parse_timeout,
 };
 
 /// Every server flag, parsed and typed.
 #[derive(Clone, Debug, Parser)]
-#[command(name = "alertmesh", disable_help_flag = true, disable_version_flag = true)]
+#[command(
+    name = "alertmesh",
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 pub struct Flags {
     /// Show this help and exit.
     #[arg(short = 'h', long = "help")]
@@ -115,7 +121,11 @@ pub struct WebFlags {
     #[arg(long = "web.systemd-socket", overrides_with = "no_systemd_socket")]
     pub systemd_socket: bool,
 
-    #[arg(long = "no-web.systemd-socket", hide = true, overrides_with = "systemd_socket")]
+    #[arg(
+        long = "no-web.systemd-socket",
+        hide = true,
+        overrides_with = "systemd_socket"
+    )]
     no_systemd_socket: bool,
 
     /// Address to serve the API and web UI on; repeat for several addresses.
@@ -142,7 +152,7 @@ pub struct WebFlags {
     pub get_concurrency: i64,
 
     /// Time limit for HTTP requests; zero or negative means no limit.
-    #[arg(long = "web.timeout", default_value = "0", value_parser = parse_duration)]
+    #[arg(long = "web.timeout", default_value = "0", value_parser = parse_timeout)]
     pub timeout: GoDuration,
 }
 
@@ -267,7 +277,10 @@ impl Flags {
     {
         let args = args::expand_arg_files(args.into_iter().map(Into::into).collect())?;
         let command = Self::command();
-        let matches = command.clone().try_get_matches_from(args).map_err(args::kingpin_error)?;
+        let matches = command
+            .clone()
+            .try_get_matches_from(args)
+            .map_err(args::kingpin_error)?;
         let mut flags = Self::from_arg_matches(&matches).map_err(args::kingpin_error)?;
         if flags.help || flags.help_long {
             return Ok(Invocation::Help(help::render(&command)));
@@ -275,8 +288,8 @@ impl Flags {
         if flags.version {
             return Ok(Invocation::Version(crate::build_info::version_banner()));
         }
-        flags.config_file_given = matches.value_source("config_file")
-            == Some(clap::parser::ValueSource::CommandLine);
+        flags.config_file_given =
+            matches.value_source("config_file") == Some(clap::parser::ValueSource::CommandLine);
         Ok(Invocation::Run(Box::new(flags)))
     }
 

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use super::*;
 
 fn run(args: &[&str]) -> Flags {
@@ -16,8 +18,12 @@ fn error(args: &[&str]) -> String {
     }
 }
 
-fn secs(s: i64) -> GoDuration {
-    GoDuration::from_nanos(s * 1_000_000_000)
+fn secs(s: u64) -> GoDuration {
+    GoDuration(Duration::from_secs(s))
+}
+
+fn millis(ms: u64) -> GoDuration {
+    GoDuration(Duration::from_millis(ms))
 }
 
 #[test]
@@ -37,17 +43,17 @@ fn defaults_match_alertmanager_0_28() {
     assert_eq!(f.web.external_url, None);
     assert_eq!(f.web.route_prefix, None);
     assert_eq!(f.web.get_concurrency, 0);
-    assert_eq!(f.web.timeout, GoDuration::ZERO);
+    assert_eq!(f.web.timeout, GoDuration::default());
     assert!((f.auto_gomemlimit_ratio - 0.9).abs() < f64::EPSILON);
     let c = &f.cluster;
     assert_eq!(c.listen_address, "0.0.0.0:9094");
     assert_eq!(c.advertise_address, None);
     assert!(c.peers.is_empty());
     assert_eq!(c.peer_timeout, secs(15));
-    assert_eq!(c.gossip_interval, GoDuration::from_nanos(200_000_000));
+    assert_eq!(c.gossip_interval, millis(200));
     assert_eq!(c.pushpull_interval, secs(60));
     assert_eq!(c.tcp_timeout, secs(10));
-    assert_eq!(c.probe_timeout, GoDuration::from_nanos(500_000_000));
+    assert_eq!(c.probe_timeout, millis(500));
     assert_eq!(c.probe_interval, secs(1));
     assert_eq!(c.settle_timeout, secs(60));
     assert_eq!(c.reconnect_interval, secs(10));
@@ -62,9 +68,19 @@ fn defaults_match_alertmanager_0_28() {
 
 #[test]
 fn equals_and_separate_values_are_the_same() {
-    let joined = run(&["--cluster.gossip-interval=1s", "--config.file=x.yml", "--log.level=debug"]);
-    let separate =
-        run(&["--cluster.gossip-interval", "1s", "--config.file", "x.yml", "--log.level", "debug"]);
+    let joined = run(&[
+        "--cluster.gossip-interval=1s",
+        "--config.file=x.yml",
+        "--log.level=debug",
+    ]);
+    let separate = run(&[
+        "--cluster.gossip-interval",
+        "1s",
+        "--config.file",
+        "x.yml",
+        "--log.level",
+        "debug",
+    ]);
     for f in [joined, separate] {
         assert_eq!(f.cluster.gossip_interval, secs(1));
         assert_eq!(f.config_file, "x.yml");
@@ -93,7 +109,11 @@ fn repeatable_flags_replace_their_default() {
     assert_eq!(f.cluster.peers, ["a:9094", "b:9094"]);
     assert_eq!(
         f.features().unwrap().enabled(),
-        [Feature::ClassicMode, Feature::AutoGoMaxProcs, Feature::ReceiverNameInMetrics]
+        [
+            Feature::ClassicMode,
+            Feature::AutoGoMaxProcs,
+            Feature::ReceiverNameInMetrics
+        ]
     );
 }
 
@@ -108,20 +128,41 @@ fn empty_values_are_allowed() {
 fn boolean_flags_and_negations_last_one_wins() {
     assert!(run(&["--web.systemd-socket"]).web.systemd_socket);
     assert!(!run(&["--no-web.systemd-socket"]).web.systemd_socket);
-    assert!(!run(&["--web.systemd-socket", "--no-web.systemd-socket"]).web.systemd_socket);
-    assert!(run(&["--no-web.systemd-socket", "--web.systemd-socket"]).web.systemd_socket);
+    assert!(
+        !run(&["--web.systemd-socket", "--no-web.systemd-socket"])
+            .web
+            .systemd_socket
+    );
+    assert!(
+        run(&["--no-web.systemd-socket", "--web.systemd-socket"])
+            .web
+            .systemd_socket
+    );
     let flag = "--cluster.allow-insecure-public-advertise-address-discovery";
     assert!(run(&[flag]).cluster.allow_insecure_public_advertise);
     let negated = format!("--no-{}", &flag[2..]);
-    assert!(!run(&[flag, &negated]).cluster.allow_insecure_public_advertise);
+    assert!(
+        !run(&[flag, &negated])
+            .cluster
+            .allow_insecure_public_advertise
+    );
 }
 
 #[test]
 fn numbers_are_read_like_kingpin() {
-    let f = run(&["--web.get-concurrency=1e2", "--silences.max-silences=-3", "--web.timeout=-1s"]);
+    let f = run(&[
+        "--web.get-concurrency=1e2",
+        "--silences.max-silences=-3",
+        "--web.timeout=-1s",
+    ]);
     assert_eq!(f.web.get_concurrency, 100);
     assert_eq!(f.silences_max_silences, -3);
-    assert_eq!(f.web.timeout, secs(-1));
+    assert_eq!(
+        f.web.timeout,
+        GoDuration::default(),
+        "negative timeout means none"
+    );
+    assert_eq!(run(&["--web.timeout=1m30s"]).web.timeout, secs(90));
 }
 
 #[test]
@@ -133,6 +174,10 @@ fn bad_values_name_the_flag() {
     assert_eq!(
         error(&["--data.retention", "5d"]),
         r#"invalid value "5d" for --data.retention: time: unknown unit "d" in duration "5d""#
+    );
+    assert_eq!(
+        error(&["--data.retention=-1h"]),
+        r#"invalid value "-1h" for --data.retention: invalid duration "-1h": negative durations are not allowed"#
     );
     assert_eq!(
         error(&["--web.get-concurrency=many"]),
@@ -179,8 +224,14 @@ fn help_and_version() {
         other => panic!("{other:?}"),
     };
     assert_eq!(help, Flags::help_text());
-    assert!(matches!(Flags::parse_args(["alertmesh", "-h"]), Ok(Invocation::Help(_))));
-    assert!(matches!(Flags::parse_args(["alertmesh", "--help-long"]), Ok(Invocation::Help(_))));
+    assert!(matches!(
+        Flags::parse_args(["alertmesh", "-h"]),
+        Ok(Invocation::Help(_))
+    ));
+    assert!(matches!(
+        Flags::parse_args(["alertmesh", "--help-long"]),
+        Ok(Invocation::Help(_))
+    ));
     match Flags::parse_args(["alertmesh", "--version"]) {
         Ok(Invocation::Version(text)) => assert!(text.starts_with("alertmesh, version ")),
         other => panic!("{other:?}"),
@@ -208,7 +259,11 @@ fn help_shows_defaults_in_kingpin_form() {
     }
     assert!(!help.contains("--no-"), "negations are not listed:\n{help}");
     assert!(!help.contains("help-long"), "{help}");
-    assert!(help.lines().all(|l| l.chars().count() <= 80 || !l.contains(' ')), "{help}");
+    assert!(
+        help.lines()
+            .all(|l| l.chars().count() <= 80 || !l.contains(' ')),
+        "{help}"
+    );
 }
 
 #[test]
@@ -217,8 +272,11 @@ fn arg_files_are_expanded() {
     let inner = dir.path().join("inner.args");
     std::fs::write(&inner, "--cluster.peer=b:1\n").unwrap();
     let outer = dir.path().join("outer.args");
-    std::fs::write(&outer, format!("# comment\n--cluster.peer\na:1\n@{}\n", inner.display()))
-        .unwrap();
+    std::fs::write(
+        &outer,
+        format!("# comment\n--cluster.peer\na:1\n@{}\n", inner.display()),
+    )
+    .unwrap();
     let outer_arg = format!("@{}", outer.display());
     let f = run(&[&outer_arg, "--cluster.peer=c:1"]);
     assert_eq!(f.cluster.peers, ["a:1", "b:1", "c:1"]);

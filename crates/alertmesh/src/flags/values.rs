@@ -4,11 +4,20 @@
 
 use std::fmt;
 
-use super::duration::{GoDuration, GoDurationError};
+use am_model::duration::{GoDuration, GoDurationError};
 
-/// Parses a duration flag value (Go `time.ParseDuration` syntax).
+/// Parses a duration flag value (Go `time.ParseDuration` syntax, not negative).
 pub(super) fn parse_duration(text: &str) -> Result<GoDuration, GoDurationError> {
-    GoDuration::parse(text)
+    text.parse()
+}
+
+/// Parses a timeout where, as upstream documents, zero or a negative value means "no
+/// timeout"; negative values are therefore read as zero.
+pub(super) fn parse_timeout(text: &str) -> Result<GoDuration, GoDurationError> {
+    match text.parse() {
+        Err(GoDurationError::Negative(_)) => Ok(GoDuration::default()),
+        other => other,
+    }
 }
 
 /// A number flag value that is not a number.
@@ -27,7 +36,11 @@ pub(super) fn parse_kingpin_int(text: &str) -> Result<i64, NotANumber> {
 /// Parses a float flag value; only finite numbers are accepted.
 pub(super) fn parse_kingpin_float(text: &str) -> Result<f64, NotANumber> {
     let value: f64 = text.parse().map_err(|_| NotANumber)?;
-    if value.is_finite() { Ok(value) } else { Err(NotANumber) }
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(NotANumber)
+    }
 }
 
 /// Minimum severity of logged messages (`--log.level`).
@@ -216,17 +229,26 @@ mod tests {
     #[test]
     fn log_level_and_format() {
         assert_eq!(parse_log_level("warn"), Ok(LogLevel::Warn));
-        assert_eq!(parse_log_level("WARN").unwrap_err().to_string(), "unrecognized log level WARN");
+        assert_eq!(
+            parse_log_level("WARN").unwrap_err().to_string(),
+            "unrecognized log level WARN"
+        );
         assert_eq!(parse_log_format("json"), Ok(LogFormat::Json));
-        assert_eq!(parse_log_format("text").unwrap_err().to_string(), "unrecognized log format text");
+        assert_eq!(
+            parse_log_format("text").unwrap_err().to_string(),
+            "unrecognized log format text"
+        );
         assert!(LogLevel::Debug < LogLevel::Error);
     }
 
     #[test]
     fn features_from_comma_lists_and_repeats() {
-        let features = Features::parse(&strings(&["classic-mode,auto-gomemlimit", "classic-mode"]))
-            .unwrap();
-        assert_eq!(features.enabled(), [Feature::ClassicMode, Feature::AutoGoMemLimit]);
+        let features =
+            Features::parse(&strings(&["classic-mode,auto-gomemlimit", "classic-mode"])).unwrap();
+        assert_eq!(
+            features.enabled(),
+            [Feature::ClassicMode, Feature::AutoGoMemLimit]
+        );
         assert!(features.is_enabled(Feature::ClassicMode));
         assert!(!features.is_enabled(Feature::Utf8StrictMode));
         assert_eq!(Features::parse(&strings(&[""])), Ok(Features::default()));
@@ -236,7 +258,9 @@ mod tests {
     #[test]
     fn feature_errors() {
         assert_eq!(
-            Features::parse(&strings(&["bogus"])).unwrap_err().to_string(),
+            Features::parse(&strings(&["bogus"]))
+                .unwrap_err()
+                .to_string(),
             "Unknown option 'bogus' for --enable-feature"
         );
         assert_eq!(

@@ -41,7 +41,11 @@ impl Errors {
 
     /// `Ok(value)` when nothing was recorded.
     pub(crate) fn finish<T>(self, value: T) -> Result<T, Vec<ConfigError>> {
-        if self.0.is_empty() { Ok(value) } else { Err(self.0) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
+        }
     }
 
     /// True when nothing was recorded.
@@ -135,7 +139,10 @@ impl GoDuration {
                     .filter(|v| *v <= 1 << 63)
                     .ok_or_else(invalid)?;
             }
-            v = v.checked_mul(scale).filter(|v| *v <= 1 << 63).ok_or_else(invalid)?;
+            v = v
+                .checked_mul(scale)
+                .filter(|v| *v <= 1 << 63)
+                .ok_or_else(invalid)?;
             if !frac_part.is_empty() {
                 let mut f: f64 = 0.0;
                 let mut div: f64 = 1.0;
@@ -150,9 +157,15 @@ impl GoDuration {
                 }
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                 let add = (f * (scale as f64 / div)) as u64;
-                v = v.checked_add(add).filter(|v| *v <= 1 << 63).ok_or_else(invalid)?;
+                v = v
+                    .checked_add(add)
+                    .filter(|v| *v <= 1 << 63)
+                    .ok_or_else(invalid)?;
             }
-            total = total.checked_add(v).filter(|t| *t <= 1 << 63).ok_or_else(invalid)?;
+            total = total
+                .checked_add(v)
+                .filter(|t| *t <= 1 << 63)
+                .ok_or_else(invalid)?;
             s = after;
         }
         if neg {
@@ -229,7 +242,9 @@ impl RawGoDuration {
             RawGoDuration::Float(x) if x.is_finite() && x.abs() < 9.2e18 => {
                 Ok(GoDuration(*x as i64))
             }
-            RawGoDuration::Float(x) => Err(format!("cannot unmarshal !!float `{x}` into time.Duration")),
+            RawGoDuration::Float(x) => {
+                Err(format!("cannot unmarshal !!float `{x}` into time.Duration"))
+            }
             RawGoDuration::Text(s) => GoDuration::parse(s)
                 .map_err(|_| format!("cannot unmarshal !!str `{s}` into time.Duration")),
         }
@@ -245,7 +260,11 @@ pub(crate) trait MapExt: SerializeMap {
 
     /// Prints a string unless it is empty.
     fn put_str(&mut self, key: &str, value: &str) -> Result<(), Self::Error> {
-        if value.is_empty() { Ok(()) } else { self.serialize_entry(key, value) }
+        if value.is_empty() {
+            Ok(())
+        } else {
+            self.serialize_entry(key, value)
+        }
     }
 
     /// Prints a value unless it is `None`.
@@ -258,12 +277,20 @@ pub(crate) trait MapExt: SerializeMap {
 
     /// Prints a boolean unless it is false.
     fn put_true(&mut self, key: &str, value: bool) -> Result<(), Self::Error> {
-        if value { self.serialize_entry(key, &true) } else { Ok(()) }
+        if value {
+            self.serialize_entry(key, &true)
+        } else {
+            Ok(())
+        }
     }
 
     /// Prints a list unless it is empty.
     fn put_list<V: Serialize>(&mut self, key: &str, value: &[V]) -> Result<(), Self::Error> {
-        if value.is_empty() { Ok(()) } else { self.serialize_entry(key, value) }
+        if value.is_empty() {
+            Ok(())
+        } else {
+            self.serialize_entry(key, value)
+        }
     }
 
     /// Prints a map unless it is empty.
@@ -272,7 +299,11 @@ pub(crate) trait MapExt: SerializeMap {
         key: &str,
         value: &BTreeMap<String, V>,
     ) -> Result<(), Self::Error> {
-        if value.is_empty() { Ok(()) } else { self.serialize_entry(key, value) }
+        if value.is_empty() {
+            Ok(())
+        } else {
+            self.serialize_entry(key, value)
+        }
     }
 }
 
@@ -347,7 +378,10 @@ pub(crate) fn pair(
     path: &YamlPath,
     keys: (&str, &str),
 ) -> Option<SecretSource> {
-    errs.take(SecretSource::from_pair(inline, file, set, path, keys.0, keys.1)).flatten()
+    errs.take(SecretSource::from_pair(
+        inline, file, set, path, keys.0, keys.1,
+    ))
+    .flatten()
 }
 
 /// Prints an optional secret-URL pair (`slack_api_url` / `slack_api_url_file`), both omitempty.
@@ -373,7 +407,10 @@ pub(crate) fn required_secret_url(
     keys: (&str, &str),
 ) -> Option<SecretUrlSource> {
     if inline.is_none() && file.as_deref().unwrap_or_default().is_empty() {
-        errs.push(path.clone(), format!("one of {} or {} must be configured", keys.0, keys.1));
+        errs.push(
+            path.clone(),
+            format!("one of {} or {} must be configured", keys.0, keys.1),
+        );
         return None;
     }
     secret_url_pair(errs, inline, file, path, keys)
@@ -386,14 +423,29 @@ mod tests {
     #[test]
     fn go_duration_parse() {
         assert_eq!(GoDuration::parse("1m").unwrap(), GoDuration::from_secs(60));
-        assert_eq!(GoDuration::parse("1.5s").unwrap(), GoDuration(1_500_000_000));
-        assert_eq!(GoDuration::parse("1h2m3s4ms5us6ns").unwrap().0, 3_723_004_005_006);
-        assert_eq!(GoDuration::parse("-2s").unwrap(), GoDuration(-2_000_000_000));
+        assert_eq!(
+            GoDuration::parse("1.5s").unwrap(),
+            GoDuration(1_500_000_000)
+        );
+        assert_eq!(
+            GoDuration::parse("1h2m3s4ms5us6ns").unwrap().0,
+            3_723_004_005_006
+        );
+        assert_eq!(
+            GoDuration::parse("-2s").unwrap(),
+            GoDuration(-2_000_000_000)
+        );
         assert_eq!(GoDuration::parse("0").unwrap(), GoDuration(0));
         assert_eq!(GoDuration::parse(".5m").unwrap(), GoDuration::from_secs(30));
         assert_eq!(GoDuration::parse("3µs").unwrap(), GoDuration(3000));
-        assert_eq!(GoDuration::parse("").unwrap_err(), "time: invalid duration \"\"");
-        assert_eq!(GoDuration::parse("10").unwrap_err(), "time: missing unit in duration \"10\"");
+        assert_eq!(
+            GoDuration::parse("").unwrap_err(),
+            "time: invalid duration \"\""
+        );
+        assert_eq!(
+            GoDuration::parse("10").unwrap_err(),
+            "time: missing unit in duration \"10\""
+        );
         assert_eq!(
             GoDuration::parse("1d").unwrap_err(),
             "time: unknown unit \"d\" in duration \"1d\""
@@ -426,7 +478,10 @@ mod tests {
     #[test]
     fn raw_go_duration_forms() {
         assert_eq!(RawGoDuration::Int(10).resolve().unwrap(), GoDuration(10));
-        assert_eq!(RawGoDuration::Text("10s".into()).resolve().unwrap(), GoDuration::from_secs(10));
+        assert_eq!(
+            RawGoDuration::Text("10s".into()).resolve().unwrap(),
+            GoDuration::from_secs(10)
+        );
         assert!(RawGoDuration::Text("ten".into()).resolve().is_err());
     }
 

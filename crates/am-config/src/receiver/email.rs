@@ -11,7 +11,7 @@ use super::url::HostPort;
 use crate::error::ConfigError;
 use crate::global::GlobalConfig;
 use crate::http_config::canonical_header_key;
-use crate::secret::{PairStyle, Secret, SecretSource, serialize_pair, serialize_secret_omitempty};
+use crate::secret::{Secret, SecretSource, serialize_pair, serialize_secret_omitempty};
 use crate::tls_config::{RawTlsConfig, TlsConfig};
 use crate::yaml::YamlPath;
 
@@ -124,7 +124,10 @@ impl EmailConfig {
                 global.smtp_smarthost.clone()
             }
         };
-        let from = raw.from.filter(|f| !f.is_empty()).unwrap_or_else(|| global.smtp_from.clone());
+        let from = raw
+            .from
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| global.smtp_from.clone());
         if from.is_empty() {
             errs.push(path.clone(), "no global SMTP from set");
         }
@@ -135,7 +138,8 @@ impl EmailConfig {
             _ => global.smtp_auth_password.clone(),
         };
         let non_empty = |v: Option<String>, inherited: &str| {
-            v.filter(|s| !s.is_empty()).unwrap_or_else(|| inherited.to_string())
+            v.filter(|s| !s.is_empty())
+                .unwrap_or_else(|| inherited.to_string())
         };
         let (Some(smarthost), Some(tls_config)) = (smarthost, tls_config) else {
             return Err(errs.0);
@@ -176,7 +180,7 @@ impl Serialize for EmailConfig {
         m.put("smarthost", &self.smarthost)?;
         m.put_str("auth_username", &self.auth_username)?;
         let keys = ("auth_password", "auth_password_file");
-        serialize_pair(&mut m, self.auth_password.as_ref(), keys.0, keys.1, PairStyle::OmitEmpty)?;
+        serialize_pair(&mut m, self.auth_password.as_ref(), keys.0, keys.1)?;
         serialize_secret_omitempty(&mut m, "auth_secret", &self.auth_secret)?;
         m.put_str("auth_identity", &self.auth_identity)?;
         m.put_map("headers", &self.headers)?;

@@ -174,9 +174,13 @@ impl Receiver {
             email_configs: list(e, raw.email_configs, path, "email_configs", |r, p| {
                 EmailConfig::from_raw(r, g, p)
             }),
-            pagerduty_configs: list(e, raw.pagerduty_configs, path, "pagerduty_configs", |r, p| {
-                PagerdutyConfig::from_raw(r, g, p)
-            }),
+            pagerduty_configs: list(
+                e,
+                raw.pagerduty_configs,
+                path,
+                "pagerduty_configs",
+                |r, p| PagerdutyConfig::from_raw(r, g, p),
+            ),
             slack_configs: list(e, raw.slack_configs, path, "slack_configs", |r, p| {
                 SlackConfig::from_raw(r, g, p)
             }),
@@ -192,9 +196,13 @@ impl Receiver {
             pushover_configs: list(e, raw.pushover_configs, path, "pushover_configs", |r, p| {
                 PushoverConfig::from_raw(r, g, p)
             }),
-            victorops_configs: list(e, raw.victorops_configs, path, "victorops_configs", |r, p| {
-                VictorOpsConfig::from_raw(r, g, p)
-            }),
+            victorops_configs: list(
+                e,
+                raw.victorops_configs,
+                path,
+                "victorops_configs",
+                |r, p| VictorOpsConfig::from_raw(r, g, p),
+            ),
             sns_configs: list(e, raw.sns_configs, path, "sns_configs", |r, p| {
                 SnsConfig::from_raw(r, g, p)
             }),
@@ -207,15 +215,23 @@ impl Receiver {
             msteams_configs: list(e, raw.msteams_configs, path, "msteams_configs", |r, p| {
                 MsTeamsConfig::from_raw(r, g, p)
             }),
-            msteamsv2_configs: list(e, raw.msteamsv2_configs, path, "msteamsv2_configs", |r, p| {
-                MsTeamsV2Config::from_raw(r, g, p)
-            }),
+            msteamsv2_configs: list(
+                e,
+                raw.msteamsv2_configs,
+                path,
+                "msteamsv2_configs",
+                |r, p| MsTeamsV2Config::from_raw(r, g, p),
+            ),
             jira_configs: list(e, raw.jira_configs, path, "jira_configs", |r, p| {
                 JiraConfig::from_raw(r, g, p)
             }),
-            rocketchat_configs: list(e, raw.rocketchat_configs, path, "rocketchat_configs", |r, p| {
-                RocketchatConfig::from_raw(r, g, p)
-            }),
+            rocketchat_configs: list(
+                e,
+                raw.rocketchat_configs,
+                path,
+                "rocketchat_configs",
+                |r, p| RocketchatConfig::from_raw(r, g, p),
+            ),
         };
         errs.finish(receiver)
     }
@@ -251,9 +267,21 @@ impl Receiver {
             )*};
         }
         each!(
-            discord_configs, pagerduty_configs, slack_configs, webhook_configs, opsgenie_configs,
-            wechat_configs, pushover_configs, victorops_configs, sns_configs, telegram_configs,
-            webex_configs, msteams_configs, msteamsv2_configs, jira_configs, rocketchat_configs
+            discord_configs,
+            pagerduty_configs,
+            slack_configs,
+            webhook_configs,
+            opsgenie_configs,
+            wechat_configs,
+            pushover_configs,
+            victorops_configs,
+            sns_configs,
+            telegram_configs,
+            webex_configs,
+            msteams_configs,
+            msteamsv2_configs,
+            jira_configs,
+            rocketchat_configs
         );
     }
 }

@@ -67,7 +67,9 @@ impl MsTeamsConfig {
         let http_config = http_config(&mut errs, raw.http_config, global, path);
         let keys = ("webhook_url", "webhook_url_file");
         let url = required_secret_url(&mut errs, raw.webhook_url, raw.webhook_url_file, path, keys);
-        let Some(webhook_url) = url else { return Err(errs.0) };
+        let Some(webhook_url) = url else {
+            return Err(errs.0);
+        };
         errs.finish(MsTeamsConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -84,7 +86,11 @@ impl Serialize for MsTeamsConfig {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        put_secret_url_pair(&mut m, Some(&self.webhook_url), ("webhook_url", "webhook_url_file"))?;
+        put_secret_url_pair(
+            &mut m,
+            Some(&self.webhook_url),
+            ("webhook_url", "webhook_url_file"),
+        )?;
         m.put_str("title", &self.title)?;
         m.put_str("summary", &self.summary)?;
         m.put_str("text", &self.text)?;

@@ -61,7 +61,9 @@ impl MsTeamsV2Config {
         let http_config = http_config(&mut errs, raw.http_config, global, path);
         let keys = ("webhook_url", "webhook_url_file");
         let url = required_secret_url(&mut errs, raw.webhook_url, raw.webhook_url_file, path, keys);
-        let Some(webhook_url) = url else { return Err(errs.0) };
+        let Some(webhook_url) = url else {
+            return Err(errs.0);
+        };
         errs.finish(MsTeamsV2Config {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -77,7 +79,11 @@ impl Serialize for MsTeamsV2Config {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        put_secret_url_pair(&mut m, Some(&self.webhook_url), ("webhook_url", "webhook_url_file"))?;
+        put_secret_url_pair(
+            &mut m,
+            Some(&self.webhook_url),
+            ("webhook_url", "webhook_url_file"),
+        )?;
         m.put_str("title", &self.title)?;
         m.put_str("text", &self.text)?;
         m.end()

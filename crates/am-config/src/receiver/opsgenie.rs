@@ -7,13 +7,13 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::{Errors, MapExt, check_template_delims, or_default};
+use super::common::{pair, url_field};
 use super::http_config;
 use super::url::HttpUrl;
 use crate::error::ConfigError;
-use super::common::{pair, url_field};
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::secret::{InlineSet, PairStyle, SecretSource, serialize_pair};
+use crate::secret::{InlineSet, SecretSource, serialize_pair};
 use crate::yaml::YamlPath;
 
 /// Default `message`.
@@ -149,12 +149,18 @@ fn responder(raw: RawOpsGenieResponder, path: &YamlPath, errs: &mut Errors) -> O
     }
     if r.kind.contains("{{") {
         if let Err(e) = check_template_delims(&r.kind) {
-            let msg = format!("opsGenieConfig responder {} type is not a valid template: {e}", show(&r.kind));
+            let msg = format!(
+                "opsGenieConfig responder {} type is not a valid template: {e}",
+                show(&r.kind)
+            );
             errs.push(path.key("type"), msg);
         }
     } else {
         let lower = r.kind.to_lowercase();
-        if !matches!(lower.as_str(), "team" | "teams" | "user" | "escalation" | "schedule") {
+        if !matches!(
+            lower.as_str(),
+            "team" | "teams" | "user" | "escalation" | "schedule"
+        ) {
             let msg = format!(
                 "opsGenieConfig responder {} type does not match valid options {VALID_RESPONDER_TYPES}",
                 show(&lower)
@@ -177,13 +183,23 @@ impl OpsGenieConfig {
         let had_own = !raw.api_key.as_deref().unwrap_or_default().is_empty()
             || !raw.api_key_file.as_deref().unwrap_or_default().is_empty();
         let keys = ("api_key", "api_key_file");
-        let own = pair(&mut errs, raw.api_key, raw.api_key_file, InlineSet::NonEmpty, path, keys);
+        let own = pair(
+            &mut errs,
+            raw.api_key,
+            raw.api_key_file,
+            InlineSet::NonEmpty,
+            path,
+            keys,
+        );
         let api_key = match own {
             Some(k) => Some(k),
             None if had_own => None,
             None => {
                 if global.opsgenie_api_key.is_none() {
-                    errs.push(path.clone(), "no global OpsGenie API Key set either inline or in a file");
+                    errs.push(
+                        path.clone(),
+                        "no global OpsGenie API Key set either inline or in a file",
+                    );
                 }
                 global.opsgenie_api_key.clone()
             }
@@ -196,7 +212,9 @@ impl OpsGenieConfig {
         let responders = (raw.responders.unwrap_or_default().into_iter().enumerate())
             .map(|(i, r)| responder(r, &responders_path.index(i), &mut errs))
             .collect();
-        let (Some(api_key), Some(api_url)) = (api_key, api_url) else { return Err(errs.0) };
+        let (Some(api_key), Some(api_url)) = (api_key, api_url) else {
+            return Err(errs.0);
+        };
         errs.finish(OpsGenieConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -222,8 +240,7 @@ impl Serialize for OpsGenieConfig {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        let omit = PairStyle::OmitEmpty;
-        serialize_pair(&mut m, Some(&self.api_key), "api_key", "api_key_file", omit)?;
+        serialize_pair(&mut m, Some(&self.api_key), "api_key", "api_key_file")?;
         m.put("api_url", &self.api_url)?;
         m.put_str("message", &self.message)?;
         m.put_str("description", &self.description)?;

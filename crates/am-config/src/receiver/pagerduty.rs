@@ -8,13 +8,13 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::{Errors, MapExt, or_default};
+use super::common::{pair, url_field};
 use super::http_config;
 use super::url::HttpUrl;
 use crate::error::ConfigError;
-use super::common::{pair, url_field};
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::secret::{InlineSet, PairStyle, SecretSource, serialize_pair};
+use crate::secret::{InlineSet, SecretSource, serialize_pair};
 use crate::yaml::YamlPath;
 
 /// Default `description`.
@@ -25,10 +25,16 @@ pub const DEFAULT_CLIENT: &str = r#"{{ template "pagerduty.default.client" . }}"
 pub const DEFAULT_CLIENT_URL: &str = r#"{{ template "pagerduty.default.clientURL" . }}"#;
 /// Details added unless the configuration sets the same key.
 pub const DEFAULT_DETAILS: [(&str, &str); 4] = [
-    ("firing", r#"{{ template "pagerduty.default.instances" .Alerts.Firing }}"#),
+    (
+        "firing",
+        r#"{{ template "pagerduty.default.instances" .Alerts.Firing }}"#,
+    ),
     ("num_firing", "{{ .Alerts.Firing | len }}"),
     ("num_resolved", "{{ .Alerts.Resolved | len }}"),
-    ("resolved", r#"{{ template "pagerduty.default.instances" .Alerts.Resolved }}"#),
+    (
+        "resolved",
+        r#"{{ template "pagerduty.default.instances" .Alerts.Resolved }}"#,
+    ),
 ];
 
 /// A `pagerduty_configs` entry as written.
@@ -173,23 +179,45 @@ impl PagerdutyConfig {
             && empty(&raw.routing_key_file)
             && empty(&raw.service_key_file)
         {
-            errs.push(path.clone(), "missing service or routing key in PagerDuty config");
+            errs.push(
+                path.clone(),
+                "missing service or routing key in PagerDuty config",
+            );
         }
         let ne = InlineSet::NonEmpty;
         let keys = ("routing_key", "routing_key_file");
-        let routing_key = pair(&mut errs, raw.routing_key, raw.routing_key_file, ne, path, keys);
+        let routing_key = pair(
+            &mut errs,
+            raw.routing_key,
+            raw.routing_key_file,
+            ne,
+            path,
+            keys,
+        );
         let keys = ("service_key", "service_key_file");
-        let service_key = pair(&mut errs, raw.service_key, raw.service_key_file, ne, path, keys);
+        let service_key = pair(
+            &mut errs,
+            raw.service_key,
+            raw.service_key_file,
+            ne,
+            path,
+            keys,
+        );
         let url = match raw.url {
             Some(text) => url_field(&mut errs, Some(text), path, "url"),
             None => Some(global.pagerduty_url.clone()),
         };
         let mut details = raw.details.unwrap_or_default();
         for (k, v) in DEFAULT_DETAILS {
-            details.entry(k.to_string()).or_insert_with(|| v.to_string());
+            details
+                .entry(k.to_string())
+                .or_insert_with(|| v.to_string());
         }
         let client = or_default(raw.client, DEFAULT_CLIENT);
-        let source = raw.source.filter(|s| !s.is_empty()).unwrap_or_else(|| client.clone());
+        let source = raw
+            .source
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| client.clone());
         let Some(url) = url else { return Err(errs.0) };
         errs.finish(PagerdutyConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
@@ -209,7 +237,10 @@ impl PagerdutyConfig {
                 })
                 .collect(),
             links: (raw.links.unwrap_or_default().into_iter())
-                .map(|l| PagerdutyLink { href: l.href.unwrap_or_default(), text: l.text.unwrap_or_default() })
+                .map(|l| PagerdutyLink {
+                    href: l.href.unwrap_or_default(),
+                    text: l.text.unwrap_or_default(),
+                })
                 .collect(),
             source,
             severity: raw.severity.unwrap_or_default(),
@@ -225,9 +256,18 @@ impl Serialize for PagerdutyConfig {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        let omit = PairStyle::OmitEmpty;
-        serialize_pair(&mut m, self.service_key.as_ref(), "service_key", "service_key_file", omit)?;
-        serialize_pair(&mut m, self.routing_key.as_ref(), "routing_key", "routing_key_file", omit)?;
+        serialize_pair(
+            &mut m,
+            self.service_key.as_ref(),
+            "service_key",
+            "service_key_file",
+        )?;
+        serialize_pair(
+            &mut m,
+            self.routing_key.as_ref(),
+            "routing_key",
+            "routing_key_file",
+        )?;
         m.put("url", &self.url)?;
         m.put_str("client", &self.client)?;
         m.put_str("client_url", &self.client_url)?;

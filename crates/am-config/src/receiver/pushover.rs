@@ -4,13 +4,13 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::common::pair;
 use super::common::{Errors, GoDuration, MapExt, or_default};
 use super::http_config;
 use crate::error::ConfigError;
-use super::common::pair;
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::secret::{InlineSet, PairStyle, SecretSource, serialize_pair};
+use crate::secret::{InlineSet, SecretSource, serialize_pair};
 use crate::yaml::YamlPath;
 
 /// Default `title`.
@@ -126,7 +126,10 @@ fn required(
     let missing = inline.as_deref().unwrap_or_default().is_empty()
         && file.as_deref().unwrap_or_default().is_empty();
     if missing {
-        errs.push(path.clone(), format!("one of {} or {} must be configured", keys.0, keys.1));
+        errs.push(
+            path.clone(),
+            format!("one of {} or {} must be configured", keys.0, keys.1),
+        );
         return None;
     }
     pair(errs, inline, file, InlineSet::NonEmpty, path, keys)
@@ -143,11 +146,19 @@ impl PushoverConfig {
         let http_config = http_config(&mut errs, raw.http_config, global, path);
         let keys = ("user_key", "user_key_file");
         let user_key = required(&mut errs, raw.user_key, raw.user_key_file, path, keys);
-        let token = required(&mut errs, raw.token, raw.token_file, path, ("token", "token_file"));
+        let token = required(
+            &mut errs,
+            raw.token,
+            raw.token_file,
+            path,
+            ("token", "token_file"),
+        );
         let retry = duration(&mut errs, raw.retry, path, "retry", DEFAULT_RETRY);
         let expire = duration(&mut errs, raw.expire, path, "expire", DEFAULT_EXPIRE);
         let ttl = duration(&mut errs, raw.ttl, path, "ttl", GoDuration(0));
-        let (Some(user_key), Some(token)) = (user_key, token) else { return Err(errs.0) };
+        let (Some(user_key), Some(token)) = (user_key, token) else {
+            return Err(errs.0);
+        };
         errs.finish(PushoverConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -173,9 +184,8 @@ impl Serialize for PushoverConfig {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        let omit = PairStyle::OmitEmpty;
-        serialize_pair(&mut m, Some(&self.user_key), "user_key", "user_key_file", omit)?;
-        serialize_pair(&mut m, Some(&self.token), "token", "token_file", omit)?;
+        serialize_pair(&mut m, Some(&self.user_key), "user_key", "user_key_file")?;
+        serialize_pair(&mut m, Some(&self.token), "token", "token_file")?;
         m.put_str("title", &self.title)?;
         m.put_str("message", &self.message)?;
         m.put_str("url", &self.url)?;
@@ -183,7 +193,11 @@ impl Serialize for PushoverConfig {
         m.put_str("device", &self.device)?;
         m.put_str("sound", &self.sound)?;
         m.put_str("priority", &self.priority)?;
-        for (key, d) in [("retry", self.retry), ("expire", self.expire), ("ttl", self.ttl)] {
+        for (key, d) in [
+            ("retry", self.retry),
+            ("expire", self.expire),
+            ("ttl", self.ttl),
+        ] {
             if !d.is_zero() {
                 m.put(key, &d)?;
             }

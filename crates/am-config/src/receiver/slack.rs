@@ -6,10 +6,10 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::{Errors, MapExt, or_default};
+use super::common::{put_secret_url_pair, secret_url_pair};
 use super::http_config;
 use super::url::SecretUrlSource;
 use crate::error::ConfigError;
-use super::common::{put_secret_url_pair, secret_url_pair};
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
 use crate::yaml::YamlPath;
@@ -248,7 +248,11 @@ fn field(raw: RawSlackField, path: &YamlPath, errs: &mut Errors) -> SlackField {
     if value.is_empty() {
         errs.push(path.clone(), "missing value in Slack field configuration");
     }
-    SlackField { title, value, short: raw.short }
+    SlackField {
+        title,
+        value,
+        short: raw.short,
+    }
 }
 
 fn action(raw: RawSlackAction, path: &YamlPath, errs: &mut Errors) -> SlackAction {
@@ -263,7 +267,10 @@ fn action(raw: RawSlackAction, path: &YamlPath, errs: &mut Errors) -> SlackActio
     let confirm = raw.confirm.map(|c| {
         let text = c.text.unwrap_or_default();
         if text.is_empty() {
-            errs.push(path.key("confirm"), "missing text in Slack confirmation configuration");
+            errs.push(
+                path.key("confirm"),
+                "missing text in Slack confirmation configuration",
+            );
         }
         SlackConfirmationField {
             text,
@@ -276,13 +283,32 @@ fn action(raw: RawSlackAction, path: &YamlPath, errs: &mut Errors) -> SlackActio
     let name = raw.name.unwrap_or_default();
     let style = raw.style.unwrap_or_default();
     if !url.is_empty() {
-        SlackAction { kind, text, url, style, name: String::new(), value: String::new(), confirm: None }
+        SlackAction {
+            kind,
+            text,
+            url,
+            style,
+            name: String::new(),
+            value: String::new(),
+            confirm: None,
+        }
     } else {
         if name.is_empty() {
-            errs.push(path.clone(), "missing name or url in Slack action configuration");
+            errs.push(
+                path.clone(),
+                "missing name or url in Slack action configuration",
+            );
         }
         let value = raw.value.unwrap_or_default();
-        SlackAction { kind, text, url, style, name, value, confirm }
+        SlackAction {
+            kind,
+            text,
+            url,
+            style,
+            name,
+            value,
+            confirm,
+        }
     }
 }
 
@@ -296,14 +322,18 @@ impl SlackConfig {
         let mut errs = Errors::default();
         let http_config = http_config(&mut errs, raw.http_config, global, path);
         let keys = ("api_url", "api_url_file");
-        let had_own = raw.api_url.is_some() || raw.api_url_file.as_ref().is_some_and(|f| !f.is_empty());
+        let had_own =
+            raw.api_url.is_some() || raw.api_url_file.as_ref().is_some_and(|f| !f.is_empty());
         let own = secret_url_pair(&mut errs, raw.api_url, raw.api_url_file, path, keys);
         let api_url = match own {
             Some(u) => Some(u),
             None if had_own => None,
             None => {
                 if global.slack_api_url.is_none() {
-                    errs.push(path.clone(), "no global Slack API URL set either inline or in a file");
+                    errs.push(
+                        path.clone(),
+                        "no global Slack API URL set either inline or in a file",
+                    );
                 }
                 global.slack_api_url.clone()
             }
@@ -316,7 +346,9 @@ impl SlackConfig {
         let actions = (raw.actions.unwrap_or_default().into_iter().enumerate())
             .map(|(i, a)| action(a, &actions_path.index(i), &mut errs))
             .collect();
-        let Some(api_url) = api_url else { return Err(errs.0) };
+        let Some(api_url) = api_url else {
+            return Err(errs.0);
+        };
         errs.finish(SlackConfig {
             send_resolved: raw.send_resolved.unwrap_or(false),
             http_config,

@@ -10,7 +10,7 @@ use super::url::HttpUrl;
 use crate::error::ConfigError;
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::secret::{InlineSet, PairStyle, SecretSource, serialize_pair};
+use crate::secret::{InlineSet, SecretSource, serialize_pair};
 use crate::yaml::YamlPath;
 
 /// Default `message`.
@@ -79,11 +79,21 @@ impl TelegramConfig {
         let missing = raw.bot_token.as_deref().unwrap_or_default().is_empty()
             && raw.bot_token_file.as_deref().unwrap_or_default().is_empty();
         let bot_token = if missing {
-            errs.push(path.clone(), "missing bot_token or bot_token_file on telegram_config");
+            errs.push(
+                path.clone(),
+                "missing bot_token or bot_token_file on telegram_config",
+            );
             None
         } else {
             let keys = ("bot_token", "bot_token_file");
-            pair(&mut errs, raw.bot_token, raw.bot_token_file, InlineSet::NonEmpty, path, keys)
+            pair(
+                &mut errs,
+                raw.bot_token,
+                raw.bot_token_file,
+                InlineSet::NonEmpty,
+                path,
+                keys,
+            )
         };
         let chat_id = raw.chat_id.unwrap_or(0);
         if chat_id == 0 {
@@ -100,7 +110,9 @@ impl TelegramConfig {
             Some(text) => url_field(&mut errs, Some(text), path, "api_url"),
             None => Some(global.telegram_api_url.clone()),
         };
-        let (Some(bot_token), Some(api_url)) = (bot_token, api_url) else { return Err(errs.0) };
+        let (Some(bot_token), Some(api_url)) = (bot_token, api_url) else {
+            return Err(errs.0);
+        };
         errs.finish(TelegramConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -121,8 +133,7 @@ impl Serialize for TelegramConfig {
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
         m.put("api_url", &self.api_url)?;
-        let omit = PairStyle::OmitEmpty;
-        serialize_pair(&mut m, Some(&self.bot_token), "bot_token", "bot_token_file", omit)?;
+        serialize_pair(&mut m, Some(&self.bot_token), "bot_token", "bot_token_file")?;
         m.put("chat_id", &self.chat_id)?;
         if self.message_thread_id != 0 {
             m.put("message_thread_id", &self.message_thread_id)?;

@@ -34,7 +34,9 @@ impl HttpUrl {
 
     fn parse_inner(text: &str, shown: &str) -> Result<Self, String> {
         if text.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(format!("parse {shown}: net/url: invalid control character in URL"));
+            return Err(format!(
+                "parse {shown}: net/url: invalid control character in URL"
+            ));
         }
         let no_frag = text.split('#').next().unwrap_or_default();
         let (scheme, rest) = go_scheme(no_frag).map_err(|e| format!("parse {shown}: {e}"))?;
@@ -56,7 +58,10 @@ impl HttpUrl {
             return Err("missing host for URL".to_string());
         }
         let url = url::Url::parse(text).map_err(|e| format!("parse {shown}: {e}"))?;
-        Ok(Self { text: text.to_string(), url })
+        Ok(Self {
+            text: text.to_string(),
+            url,
+        })
     }
 
     /// The URL as written in the configuration (with a trailing `/` when one was added).
@@ -139,11 +144,13 @@ fn check_go_host(host: &str) -> Result<(), String> {
         return Err(format!("invalid port {} after host", quote(port)));
     }
     for c in name.chars() {
-        let ok = c.is_ascii_alphanumeric()
-            || !c.is_ascii()
-            || "-_.~!$&'()*+,;=:[]<>\"%".contains(c);
+        let ok =
+            c.is_ascii_alphanumeric() || !c.is_ascii() || "-_.~!$&'()*+,;=:[]<>\"%".contains(c);
         if !ok {
-            return Err(format!("invalid character {} in host name", quote(&c.to_string())));
+            return Err(format!(
+                "invalid character {} in host name",
+                quote(&c.to_string())
+            ));
         }
     }
     Ok(())
@@ -242,7 +249,10 @@ impl HostPort {
         if port.is_empty() {
             return Err(format!("address {}: port cannot be empty", quote(text)));
         }
-        Ok(Self { host: host.to_string(), port: port.to_string() })
+        Ok(Self {
+            host: host.to_string(),
+            port: port.to_string(),
+        })
     }
 
     /// The host (without IPv6 brackets).
@@ -275,13 +285,31 @@ mod tests {
 
     #[test]
     fn http_url_rules() {
-        assert_eq!(HttpUrl::parse("https://x.example/a").unwrap().as_str(), "https://x.example/a");
+        assert_eq!(
+            HttpUrl::parse("https://x.example/a").unwrap().as_str(),
+            "https://x.example/a"
+        );
         assert_eq!(HttpUrl::parse("HTTP://x").unwrap().url().scheme(), "http");
-        assert_eq!(HttpUrl::parse("ftp://x").unwrap_err(), "unsupported scheme \"ftp\" for URL");
-        assert_eq!(HttpUrl::parse("x.example").unwrap_err(), "unsupported scheme \"\" for URL");
-        assert_eq!(HttpUrl::parse("http:/x").unwrap_err(), "missing host for URL");
-        assert_eq!(HttpUrl::parse("http://").unwrap_err(), "missing host for URL");
-        assert_eq!(HttpUrl::parse(":x").unwrap_err(), "parse \":x\": missing protocol scheme");
+        assert_eq!(
+            HttpUrl::parse("ftp://x").unwrap_err(),
+            "unsupported scheme \"ftp\" for URL"
+        );
+        assert_eq!(
+            HttpUrl::parse("x.example").unwrap_err(),
+            "unsupported scheme \"\" for URL"
+        );
+        assert_eq!(
+            HttpUrl::parse("http:/x").unwrap_err(),
+            "missing host for URL"
+        );
+        assert_eq!(
+            HttpUrl::parse("http://").unwrap_err(),
+            "missing host for URL"
+        );
+        assert_eq!(
+            HttpUrl::parse(":x").unwrap_err(),
+            "parse \":x\": missing protocol scheme"
+        );
         assert_eq!(
             HttpUrl::parse("http://h:8a/").unwrap_err(),
             "parse \"http://h:8a/\": invalid port \":8a\" after host"
@@ -291,12 +319,18 @@ mod tests {
             "parse \"http://a b/\": invalid character \" \" in host name"
         );
         assert!(HttpUrl::parse("http://u:p@h:80/p?q#f").is_ok());
-        assert!(HttpUrl::parse_redacted("http://a b/").unwrap_err().contains("<secret>"));
+        assert!(
+            HttpUrl::parse_redacted("http://a b/")
+                .unwrap_err()
+                .contains("<secret>")
+        );
     }
 
     #[test]
     fn trailing_slash() {
-        let u = HttpUrl::parse("https://api.example/v2?x=1").unwrap().with_trailing_slash();
+        let u = HttpUrl::parse("https://api.example/v2?x=1")
+            .unwrap()
+            .with_trailing_slash();
         assert_eq!(u.as_str(), "https://api.example/v2/?x=1");
         assert_eq!(u.url().path(), "/v2/");
         let same = HttpUrl::parse("https://api.example/").unwrap();
@@ -309,7 +343,11 @@ mod tests {
         let s = SecretUrl::parse("https://hooks.example/abc").unwrap();
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"<secret>\"");
         assert_eq!(format!("{s:?}"), "<secret>");
-        assert!(!SecretUrl::parse("http://a b/tok").unwrap_err().contains("tok"));
+        assert!(
+            !SecretUrl::parse("http://a b/tok")
+                .unwrap_err()
+                .contains("tok")
+        );
     }
 
     #[test]
@@ -317,9 +355,18 @@ mod tests {
         let hp = HostPort::parse("smtp.example:587").unwrap();
         assert_eq!((hp.host(), hp.port()), ("smtp.example", "587"));
         assert_eq!(HostPort::parse("[::1]:25").unwrap().host(), "::1");
-        assert_eq!(HostPort::parse("x").unwrap_err(), "address x: missing port in address");
-        assert_eq!(HostPort::parse("a:b:c").unwrap_err(), "address a:b:c: too many colons in address");
-        assert_eq!(HostPort::parse("x:").unwrap_err(), "address \"x:\": port cannot be empty");
+        assert_eq!(
+            HostPort::parse("x").unwrap_err(),
+            "address x: missing port in address"
+        );
+        assert_eq!(
+            HostPort::parse("a:b:c").unwrap_err(),
+            "address a:b:c: too many colons in address"
+        );
+        assert_eq!(
+            HostPort::parse("x:").unwrap_err(),
+            "address \"x:\": port cannot be empty"
+        );
         assert_eq!(HostPort::parse(":25").unwrap().to_string(), ":25");
     }
 }

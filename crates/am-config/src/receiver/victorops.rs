@@ -7,13 +7,13 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::{Errors, MapExt, or_default};
+use super::common::{pair, url_field};
 use super::http_config;
 use super::url::HttpUrl;
 use crate::error::ConfigError;
-use super::common::{pair, url_field};
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
-use crate::secret::{InlineSet, PairStyle, SecretSource, serialize_pair};
+use crate::secret::{InlineSet, SecretSource, serialize_pair};
 use crate::yaml::YamlPath;
 
 /// Default `message_type`.
@@ -105,7 +105,14 @@ impl VictorOpsConfig {
         let had_own = !raw.api_key.as_deref().unwrap_or_default().is_empty()
             || !raw.api_key_file.as_deref().unwrap_or_default().is_empty();
         let keys = ("api_key", "api_key_file");
-        let own = pair(&mut errs, raw.api_key, raw.api_key_file, InlineSet::NonEmpty, path, keys);
+        let own = pair(
+            &mut errs,
+            raw.api_key,
+            raw.api_key_file,
+            InlineSet::NonEmpty,
+            path,
+            keys,
+        );
         let custom_fields = raw.custom_fields.unwrap_or_default();
         for name in RESERVED_FIELDS {
             if custom_fields.contains_key(name) {
@@ -129,7 +136,9 @@ impl VictorOpsConfig {
                 global.victorops_api_key.clone()
             }
         };
-        let (Some(api_key), Some(api_url)) = (api_key, api_url) else { return Err(errs.0) };
+        let (Some(api_key), Some(api_url)) = (api_key, api_url) else {
+            return Err(errs.0);
+        };
         errs.finish(VictorOpsConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,
@@ -150,8 +159,7 @@ impl Serialize for VictorOpsConfig {
         let mut m = serializer.serialize_map(None)?;
         m.put("send_resolved", &self.send_resolved)?;
         m.put("http_config", &self.http_config)?;
-        let omit = PairStyle::OmitEmpty;
-        serialize_pair(&mut m, Some(&self.api_key), "api_key", "api_key_file", omit)?;
+        serialize_pair(&mut m, Some(&self.api_key), "api_key", "api_key_file")?;
         m.put("api_url", &self.api_url)?;
         m.put("routing_key", &self.routing_key)?;
         m.put("message_type", &self.message_type)?;

@@ -65,13 +65,18 @@ impl WebexConfig {
         let http_ok = errs.0.len() == before;
         // Only the entry's own `http_config` counts (upstream checks before inheriting).
         if http_ok && (!own || http_config.authorization().is_none()) {
-            errs.push(path.clone(), "missing webex_configs.http_config.authorization");
+            errs.push(
+                path.clone(),
+                "missing webex_configs.http_config.authorization",
+            );
         }
         let api_url = match raw.api_url {
             Some(text) => url_field(&mut errs, Some(text), path, "api_url"),
             None => Some(global.webex_api_url.clone()),
         };
-        let Some(api_url) = api_url else { return Err(errs.0) };
+        let Some(api_url) = api_url else {
+            return Err(errs.0);
+        };
         errs.finish(WebexConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,

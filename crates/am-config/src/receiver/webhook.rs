@@ -3,11 +3,11 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::common::secret_url_pair;
 use super::common::{Errors, GoDuration, MapExt, RawGoDuration};
 use super::http_config;
 use super::url::{SecretUrl, SecretUrlSource};
 use crate::error::ConfigError;
-use super::common::secret_url_pair;
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
 use crate::secret::REDACTED;
@@ -61,10 +61,15 @@ impl WebhookConfig {
         }
         let url = secret_url_pair(&mut errs, raw.url, raw.url_file, path, ("url", "url_file"));
         let timeout = match raw.timeout {
-            Some(t) => errs.take(t.resolve().map_err(|m| ConfigError::at(path.key("timeout"), m))),
+            Some(t) => errs.take(
+                t.resolve()
+                    .map_err(|m| ConfigError::at(path.key("timeout"), m)),
+            ),
             None => Some(GoDuration(0)),
         };
-        let (Some(url), Some(timeout)) = (url, timeout) else { return Err(errs.0) };
+        let (Some(url), Some(timeout)) = (url, timeout) else {
+            return Err(errs.0);
+        };
         errs.finish(WebhookConfig {
             send_resolved: raw.send_resolved.unwrap_or(true),
             http_config,

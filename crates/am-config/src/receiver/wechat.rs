@@ -4,11 +4,11 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
+use super::common::url_field;
 use super::common::{Errors, MapExt, or_default};
 use super::http_config;
 use super::url::HttpUrl;
 use crate::error::ConfigError;
-use super::common::url_field;
 use crate::global::GlobalConfig;
 use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
 use crate::secret::{Secret, serialize_secret_omitempty};
@@ -91,7 +91,10 @@ impl WechatConfig {
     ) -> Result<WechatConfig, Vec<ConfigError>> {
         let mut errs = Errors::default();
         let http_config = http_config(&mut errs, raw.http_config, global, path);
-        let message_type = raw.message_type.filter(|t| !t.is_empty()).unwrap_or_else(|| "text".into());
+        let message_type = raw
+            .message_type
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "text".into());
         if message_type != "text" && message_type != "markdown" {
             let msg = format!(
                 "weChat message type {} does not match valid options {VALID_MESSAGE_TYPES}",
@@ -110,12 +113,16 @@ impl WechatConfig {
         if api_secret.is_empty() {
             errs.push(path.clone(), "no global Wechat ApiSecret set");
         }
-        let corp_id =
-            raw.corp_id.filter(|s| !s.is_empty()).unwrap_or_else(|| global.wechat_api_corp_id.clone());
+        let corp_id = raw
+            .corp_id
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| global.wechat_api_corp_id.clone());
         if corp_id.is_empty() {
             errs.push(path.clone(), "no global Wechat CorpID set");
         }
-        let Some(api_url) = api_url else { return Err(errs.0) };
+        let Some(api_url) = api_url else {
+            return Err(errs.0);
+        };
         errs.finish(WechatConfig {
             send_resolved: raw.send_resolved.unwrap_or(false),
             http_config,

@@ -22,7 +22,12 @@ pub(crate) struct SeqAccess<'a> {
 
 impl<'a> SeqAccess<'a> {
     pub(crate) fn new(items: &'a [Node], path: YamlPath, collector: &'a Collector) -> Self {
-        Self { items: items.iter(), index: 0, path, collector }
+        Self {
+            items: items.iter(),
+            index: 0,
+            path,
+            collector,
+        }
     }
 }
 
@@ -30,10 +35,14 @@ impl<'a> de::SeqAccess<'a> for SeqAccess<'a> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let Some(node) = self.items.next() else { return Ok(None) };
-        let path = self.path.index(self.index);
-        self.index += 1;
-        seed.deserialize(NodeDeserializer::new(node, path, self.collector)).map(Some)
+        for node in self.items.by_ref() {
+            let path = self.path.index(self.index);
+            self.index += 1;
+            if !self.collector.is_pruned(&path) {
+                return deserialize_node(seed, node, path, self.collector).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -50,28 +59,59 @@ pub(crate) struct MapAccess<'a> {
 }
 
 impl<'a> MapAccess<'a> {
-    pub(crate) fn new(entries: &'a [(Node, Node)], path: YamlPath, collector: &'a Collector) -> Self {
-        Self { entries: entries.iter(), pending: None, path, collector }
+    pub(crate) fn new(
+        entries: &'a [(Node, Node)],
+        path: YamlPath,
+        collector: &'a Collector,
+    ) -> Self {
+        Self {
+            entries: entries.iter(),
+            pending: None,
+            path,
+            collector,
+        }
     }
 }
 
+/// Runs `seed` on a node. Errors raised by the seed itself after the node's deserializer
+/// returned (a `Deserialize` impl rejecting the string it read) get the node's location too.
+pub(crate) fn deserialize_node<'a, T: DeserializeSeed<'a>>(
+    seed: T,
+    node: &'a Node,
+    path: YamlPath,
+    collector: &'a Collector,
+) -> Result<T::Value> {
+    let line = node.line;
+    let located = path.clone();
+    seed.deserialize(NodeDeserializer::new(node, path, collector))
+        .map_err(|e| e.located(&located, line))
+}
+
 fn take_pending<'a>(pending: &mut Option<(&'a Node, YamlPath)>) -> Result<(&'a Node, YamlPath)> {
-    pending.take().ok_or_else(|| Error::new("a map value was requested before its key"))
+    pending
+        .take()
+        .ok_or_else(|| Error::new("a map value was requested before its key"))
 }
 
 impl<'a> de::MapAccess<'a> for MapAccess<'a> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        let Some((key, value)) = self.entries.next() else { return Ok(None) };
-        let key_path = self.path.key(key.key_text().unwrap_or_else(|| "?".to_string()));
-        self.pending = Some((value, key_path.clone()));
-        seed.deserialize(NodeDeserializer::new(key, key_path, self.collector)).map(Some)
+        for (key, value) in self.entries.by_ref() {
+            let key_path = self
+                .path
+                .key(key.key_text().unwrap_or_else(|| "?".to_string()));
+            if !self.collector.is_pruned(&key_path) {
+                self.pending = Some((value, key_path.clone()));
+                return deserialize_node(seed, key, key_path, self.collector).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
         let (node, path) = take_pending(&mut self.pending)?;
-        seed.deserialize(NodeDeserializer::new(node, path, self.collector))
+        deserialize_node(seed, node, path, self.collector)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -96,7 +136,13 @@ impl<'a> StructAccess<'a> {
         path: YamlPath,
         collector: &'a Collector,
     ) -> Self {
-        Self { entries: entries.iter(), fields, pending: None, path, collector }
+        Self {
+            entries: entries.iter(),
+            fields,
+            pending: None,
+            path,
+            collector,
+        }
     }
 
     /// The field name of a key, or None after recording why it is not one.
@@ -114,7 +160,8 @@ impl<'a> StructAccess<'a> {
                 Error::new(format!("invalid map key: {}", key.describe()))
             }
         };
-        self.collector.record(error.located(&self.path, key.line), false);
+        self.collector
+            .record(error.located(&self.path, key.line), false);
         None
     }
 
@@ -132,8 +179,11 @@ impl<'a> de::MapAccess<'a> for StructAccess<'a> {
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         while let Some((key, value)) = self.entries.next() {
             if let Some(name) = self.field_of(key) {
-                self.pending = Some((value, self.path.key(name)));
-                return seed.deserialize(field_name(name)).map(Some);
+                let path = self.path.key(name);
+                if !self.collector.is_pruned(&path) {
+                    self.pending = Some((value, path));
+                    return seed.deserialize(field_name(name)).map(Some);
+                }
             }
         }
         Ok(None)
@@ -141,7 +191,7 @@ impl<'a> de::MapAccess<'a> for StructAccess<'a> {
 
     fn next_value_seed<V: DeserializeSeed<'a>>(&mut self, seed: V) -> Result<V::Value> {
         let (node, path) = take_pending(&mut self.pending)?;
-        seed.deserialize(NodeDeserializer::new(node, path, self.collector))
+        deserialize_node(seed, node, path, self.collector)
     }
 }
 
@@ -160,19 +210,29 @@ impl<'a> EnumAccess<'a> {
         path: YamlPath,
         collector: &'a Collector,
     ) -> Self {
-        Self { name, value, path, collector }
+        Self {
+            name,
+            value,
+            path,
+            collector,
+        }
     }
 
-    fn value(&self) -> Result<NodeDeserializer<'a>> {
-        match self.value {
-            Some(node) => {
-                Ok(NodeDeserializer::new(node, self.path.key(self.name), self.collector))
-            }
-            None => Err(Error::new(format!(
+    fn value(&self) -> Result<&'a Node> {
+        self.value.ok_or_else(|| {
+            Error::new(format!(
                 "{:?} needs a value: write it as {}: <value>",
                 self.name, self.name
-            ))),
-        }
+            ))
+        })
+    }
+
+    fn value_deserializer(&self) -> Result<NodeDeserializer<'a>> {
+        Ok(NodeDeserializer::new(
+            self.value()?,
+            self.path.key(self.name),
+            self.collector,
+        ))
     }
 }
 
@@ -199,11 +259,16 @@ impl<'a> de::VariantAccess<'a> for EnumAccess<'a> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'a>>(self, seed: T) -> Result<T::Value> {
-        seed.deserialize(self.value()?)
+        deserialize_node(
+            seed,
+            self.value()?,
+            self.path.key(self.name),
+            self.collector,
+        )
     }
 
     fn tuple_variant<V: Visitor<'a>>(self, _len: usize, visitor: V) -> Result<V::Value> {
-        de::Deserializer::deserialize_seq(self.value()?, visitor)
+        de::Deserializer::deserialize_seq(self.value_deserializer()?, visitor)
     }
 
     fn struct_variant<V: Visitor<'a>>(
@@ -211,6 +276,6 @@ impl<'a> de::VariantAccess<'a> for EnumAccess<'a> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        de::Deserializer::deserialize_struct(self.value()?, "", fields, visitor)
+        de::Deserializer::deserialize_struct(self.value_deserializer()?, "", fields, visitor)
     }
 }

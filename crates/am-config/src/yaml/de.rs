@@ -7,11 +7,11 @@
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, Visitor};
 
+use super::YamlPath;
 use super::access::{EnumAccess, MapAccess, SeqAccess, StructAccess};
 use super::de_error::{Collector, Error};
-use super::resolve::{Resolved, resolve_plain, resolve_scalar};
+use super::resolve::{Resolved, decode_binary, resolve_plain, resolve_scalar};
 use super::tree::{Node, NodeKind, ScalarStyle};
-use super::YamlPath;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -25,7 +25,11 @@ pub(crate) struct NodeDeserializer<'a> {
 impl<'a> NodeDeserializer<'a> {
     /// A deserializer for `node`, which sits at `path`.
     pub(crate) fn new(node: &'a Node, path: YamlPath, collector: &'a Collector) -> Self {
-        Self { node, path, collector }
+        Self {
+            node,
+            path,
+            collector,
+        }
     }
 
     /// Runs `f`, stamping this node's location on an error that has none yet.
@@ -55,25 +59,35 @@ impl<'a> NodeDeserializer<'a> {
     fn mismatch(&self, expected: &str) {
         let error = match &self.node.kind {
             NodeKind::Scalar { text, style, .. } => {
-                let quoted = *style != ScalarStyle::Plain;
-                let would_fit = quoted && !matches!(resolve_plain(text), Resolved::Str(_));
-                let hint = would_fit.then(|| {
-                    "quoted values are strings; remove the quotes to write a number or boolean"
-                        .to_string()
-                });
+                // A quoted `"5"` or `'true'` is a string to yaml.v2; say so when the text
+                // would have fitted unquoted.
+                let fits_unquoted = match resolve_plain(text) {
+                    Resolved::Bool(_) => expected.starts_with("a boolean"),
+                    Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_) => {
+                        expected.contains("integer") || expected.contains("number")
+                    }
+                    Resolved::Null | Resolved::Str(_) => false,
+                };
+                let hint = (fits_unquoted && *style != ScalarStyle::Plain)
+                    .then(|| "quoted values are strings; remove the quotes".to_string());
                 Error::new(format!("invalid value {text:?}: expected {expected}")).with_hint(hint)
             }
             NodeKind::Null => Error::new(format!("expected {expected}, found null")),
-            NodeKind::Seq(_) | NodeKind::Map(_) => {
-                Error::new(format!("expected {expected}, found {}", self.node.describe()))
-            }
+            NodeKind::Seq(_) | NodeKind::Map(_) => Error::new(format!(
+                "expected {expected}, found {}",
+                self.node.describe()
+            )),
         };
-        self.collector.record(error.located(&self.path, self.node.line), true);
+        self.collector
+            .record(error.located(&self.path, self.node.line), true);
     }
 
     /// Records an out-of-range or otherwise invalid value with a specific message.
     fn invalid(&self, message: String) {
-        self.collector.record(Error::new(message).located(&self.path, self.node.line), true);
+        self.collector.record(
+            Error::new(message).located(&self.path, self.node.line),
+            true,
+        );
     }
 
     fn text(&self) -> &str {
@@ -148,7 +162,12 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
                 Some(Resolved::Int(i)) => visitor.visit_i64(i),
                 Some(Resolved::Uint(u)) => visitor.visit_u64(u),
                 Some(Resolved::Float(f)) => visitor.visit_f64(f),
-                Some(Resolved::Str(s)) => visitor.visit_borrowed_str(s),
+                Some(Resolved::Str(s)) => match &d.node.kind {
+                    NodeKind::Scalar { tag: Some(tag), .. } if tag == "!!binary" => {
+                        visitor.visit_string(decode_binary(s).map_err(Error::new)?)
+                    }
+                    _ => visitor.visit_borrowed_str(s),
+                },
                 Some(Resolved::Null) | None => visitor.visit_unit(),
             },
         })
@@ -215,8 +234,11 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.run(|d| match &d.node.kind {
             NodeKind::Null => visitor.visit_borrowed_str(""),
-            NodeKind::Scalar { text, .. } => {
+            NodeKind::Scalar { text, tag, .. } => {
                 d.check_tag()?;
+                if tag.as_deref() == Some("!!binary") {
+                    return visitor.visit_string(decode_binary(text).map_err(Error::new)?);
+                }
                 visitor.visit_borrowed_str(text)
             }
             NodeKind::Seq(_) | NodeKind::Map(_) => {
@@ -356,7 +378,12 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
                 let Some(name) = key.as_scalar() else {
                     return Err(Error::new("expected a value name as the mapping key"));
                 };
-                visitor.visit_enum(EnumAccess::new(name, Some(value), d.path.clone(), d.collector))
+                visitor.visit_enum(EnumAccess::new(
+                    name,
+                    Some(value),
+                    d.path.clone(),
+                    d.collector,
+                ))
             }
             _ => {
                 let choices: Vec<String> = variants.iter().map(|v| format!("{v:?}")).collect();

@@ -6,10 +6,11 @@
 //! i.e. the innermost one, stamps its path and line on it.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 
-use super::YamlPath;
 use super::suggest;
+use super::{Segment, YamlPath};
 use crate::error::{ConfigError, ConfigErrors};
 
 /// A decoding error: a message, an optional hint and, once known, where it happened.
@@ -26,7 +27,11 @@ struct Inner {
 impl Error {
     /// An error without a location yet.
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        Self(Box::new(Inner { message: message.into(), hint: None, location: None }))
+        Self(Box::new(Inner {
+            message: message.into(),
+            hint: None,
+            location: None,
+        }))
     }
 
     /// Adds a hint.
@@ -61,7 +66,13 @@ impl Error {
             Some((path, line)) => (path, Some(line)),
             None => (YamlPath::root(), None),
         };
-        ConfigError { file: None, line, path, message: inner.message, hint: inner.hint }
+        ConfigError {
+            file: None,
+            line,
+            path,
+            message: inner.message,
+            hint: inner.hint,
+        }
     }
 }
 
@@ -109,10 +120,17 @@ impl serde::de::Error for Error {
 
 /// Every problem found during one decode. Problems that do not stop decoding (unknown
 /// fields, values of the wrong type, which are replaced by a zero value like yaml.v2 does)
-/// are recorded here; the final error, if any, joins them at the end.
+/// are recorded here.
+///
+/// An error that does stop decoding (a nested `Deserialize` impl rejecting its value) aborts
+/// serde's whole decode. To still report the problems after it, the decode is run again with
+/// the failing node pruned (skipped as if absent), until it succeeds or no progress is made;
+/// problems seen in several passes are reported once.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
     errors: RefCell<Vec<Recorded>>,
+    /// Nodes skipped in this pass because they failed in an earlier one.
+    pruned: HashSet<YamlPath>,
 }
 
 #[derive(Debug)]
@@ -123,32 +141,78 @@ struct Recorded {
     covers_subtree: bool,
 }
 
+/// Most decode passes (each prunes one failing node).
+const MAX_PASSES: usize = 32;
+
 impl Collector {
     /// Records an error that did not stop decoding.
     pub(crate) fn record(&self, error: Error, covers_subtree: bool) {
-        let error = error.into_config_error();
+        self.push(error.into_config_error(), covers_subtree);
+    }
+
+    fn push(&self, error: ConfigError, covers_subtree: bool) {
         let mut errors = self.errors.borrow_mut();
         let shadowed = errors.iter().any(|r| {
             (r.covers_subtree && error.path.segments().starts_with(r.error.path.segments()))
                 || r.error == error
         });
         if !shadowed {
-            errors.push(Recorded { error, covers_subtree });
+            errors.push(Recorded {
+                error,
+                covers_subtree,
+            });
         }
     }
 
-    /// The outcome of a decode: the value when nothing was recorded, else every problem in
-    /// document order.
-    pub(crate) fn finish<T>(self, result: Result<T, Error>) -> Result<T, ConfigErrors> {
-        let value = match result {
-            Ok(value) => Some(value),
-            Err(error) => {
-                self.record(error, false);
-                None
+    /// True when the node at `path` is skipped in this pass.
+    pub(crate) fn is_pruned(&self, path: &YamlPath) -> bool {
+        !self.pruned.is_empty() && self.pruned.contains(path)
+    }
+
+    /// True for the error a pruned required field causes in its struct.
+    fn caused_by_pruning(&self, error: &ConfigError) -> bool {
+        self.pruned
+            .iter()
+            .any(|pruned| match pruned.segments().split_last() {
+                Some((Segment::Key(key), parent)) => {
+                    parent == error.path.segments()
+                        && error.message == format!("missing required field {key:?}")
+                }
+                _ => false,
+            })
+    }
+
+    /// Runs `decode` (one pass over the document) until it succeeds or cannot progress, and
+    /// returns the value when no problem was found, else every problem in document order.
+    pub(crate) fn run<T>(
+        mut self,
+        root: &YamlPath,
+        mut decode: impl FnMut(&Collector) -> Result<T, Error>,
+    ) -> Result<T, ConfigErrors> {
+        for _ in 0..MAX_PASSES {
+            let error = match decode(&self) {
+                Ok(value) => return self.finish(Some(value)),
+                Err(error) => error.into_config_error(),
+            };
+            let path = error.path.clone();
+            if !self.caused_by_pruning(&error) {
+                self.push(error, false);
             }
-        };
-        let mut errors: Vec<ConfigError> =
-            self.errors.into_inner().into_iter().map(|r| r.error).collect();
+            let below_root = path.segments().len() > root.segments().len();
+            if !below_root || !self.pruned.insert(path) {
+                break;
+            }
+        }
+        self.finish(None)
+    }
+
+    fn finish<T>(self, value: Option<T>) -> Result<T, ConfigErrors> {
+        let mut errors: Vec<ConfigError> = self
+            .errors
+            .into_inner()
+            .into_iter()
+            .map(|r| r.error)
+            .collect();
         match value {
             Some(value) if errors.is_empty() => Ok(value),
             _ => {

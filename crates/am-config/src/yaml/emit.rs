@@ -101,7 +101,11 @@ fn number(n: &Number) -> String {
 
 /// A string as a plain scalar when that re-reads as the same string, else double-quoted.
 fn string_scalar(s: &str) -> String {
-    if plain_ok(s) { s.to_string() } else { double_quoted(s) }
+    if plain_ok(s) {
+        s.to_string()
+    } else {
+        double_quoted(s)
+    }
 }
 
 /// Characters a YAML 1.1 reader treats as line breaks or that are not printable.
@@ -111,7 +115,9 @@ fn is_special_char(c: char) -> bool {
 }
 
 fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else { return false };
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
     let last = s.chars().next_back().unwrap_or(first);
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() || last.is_whitespace() {
         return false;
@@ -119,7 +125,9 @@ fn plain_ok(s: &str) -> bool {
     if s.starts_with("...") || s.ends_with(':') || s.contains(": ") || s.contains(" #") {
         return false;
     }
-    if s.chars().any(|c| c == '\n' || c == '\t' || is_special_char(c)) {
+    if s.chars()
+        .any(|c| c == '\n' || c == '\t' || is_special_char(c))
+    {
         return false;
     }
     !is_reserved_word(s) && matches!(resolve_plain(s), Resolved::Str(_))
@@ -150,14 +158,21 @@ fn double_quoted(s: &str) -> String {
     out
 }
 
-/// Multi-line strings that a literal block (`|`) reproduces exactly: the first line must
-/// not start with a space (indentation is detected from it) and no line may be only spaces.
+/// Multi-line strings that a literal block (`|`) reproduces exactly: the first non-empty
+/// line must not start with a space (indentation is detected from it) and no line may be
+/// only spaces.
 fn literal_ok(s: &str) -> bool {
     let body = s.trim_end_matches('\n');
+    let first_line = body
+        .split('\n')
+        .find(|line| !line.is_empty())
+        .unwrap_or_default();
     body.contains('\n')
-        && !body.starts_with([' ', '\t'])
+        && !first_line.starts_with([' ', '\t'])
         && !s.chars().any(|c| c == '\r' || is_special_char(c))
-        && body.split('\n').all(|line| line.is_empty() || !line.trim().is_empty())
+        && body
+            .split('\n')
+            .all(|line| line.is_empty() || !line.trim().is_empty())
 }
 
 /// Writes `|`, `|-` or `|+` (by the number of trailing newlines) and the lines at `n`.

@@ -24,7 +24,7 @@ pub use emit::emit;
 pub use path::{Segment, YamlPath};
 pub use tree::{MAX_ALIAS_NODES, MAX_DEPTH, Node, NodeKind, ScalarStyle};
 
-use crate::error::ConfigErrors;
+use crate::error::{ConfigError, ConfigErrors};
 
 /// A parsed YAML document (its first document, as yaml.v2's `Unmarshal` reads).
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +39,22 @@ impl Document {
     /// # Errors
     /// Every problem found, in document order.
     pub fn parse(src: &str) -> Result<Document, ConfigErrors> {
-        tree::parse(src).map(|root| Document { root })
+        match tree::parse(src)? {
+            (root, problems) if problems.is_empty() => Ok(Document { root }),
+            (_, problems) => Err(ConfigErrors(problems)),
+        }
+    }
+
+    /// Like [`Document::parse`], but problems that leave a usable tree (duplicate keys,
+    /// whose later occurrences are dropped, and merge keys with a non-map value, which are
+    /// ignored) are returned beside the document, so that a loader can report them together
+    /// with decoding errors.
+    ///
+    /// # Errors
+    /// Syntax errors, cyclic or excessive aliases and too-deep nesting.
+    pub fn parse_lenient(src: &str) -> Result<(Document, Vec<ConfigError>), ConfigErrors> {
+        let (root, problems) = tree::parse(src)?;
+        Ok((Document { root }, problems))
     }
 
     /// The 1-based line of the node at `path`; for a path ending in a key, the line of the
@@ -111,9 +126,10 @@ impl Document {
                 &missing
             }
         };
-        let collector = de_error::Collector::default();
-        let result = T::deserialize(de::NodeDeserializer::new(node, path.clone(), &collector));
-        collector.finish(result)
+        de_error::Collector::default().run(path, |collector| {
+            let seed = std::marker::PhantomData::<T>;
+            access::deserialize_node(seed, node, path.clone(), collector)
+        })
     }
 }
 
@@ -123,7 +139,15 @@ impl Document {
 /// # Errors
 /// Syntax errors, or every decoding problem, in document order.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<(T, Document), ConfigErrors> {
-    let document = Document::parse(src)?;
-    let value = document.deserialize()?;
-    Ok((value, document))
+    let (document, mut problems) = Document::parse_lenient(src)?;
+    match document.deserialize() {
+        Ok(value) if problems.is_empty() => Ok((value, document)),
+        Ok(_) => Err(ConfigErrors(problems)),
+        Err(ConfigErrors(errors)) => {
+            // Duplicate keys and decoding problems are reported together, like yaml.v2.
+            problems.extend(errors);
+            problems.sort_by_key(|e| e.line.unwrap_or(u32::MAX));
+            Err(ConfigErrors(problems))
+        }
+    }
 }

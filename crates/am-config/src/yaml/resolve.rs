@@ -54,7 +54,11 @@ pub(crate) fn resolve_scalar<'a>(
     tag: Option<&str>,
 ) -> Result<Resolved<'a>, String> {
     let Some(tag) = tag else {
-        return Ok(if plain { resolve_plain(text) } else { Resolved::Str(text) });
+        return Ok(if plain {
+            resolve_plain(text)
+        } else {
+            Resolved::Str(text)
+        });
     };
     let Some(core) = tag.strip_prefix(CORE_PREFIX) else {
         // Local and non-specific tags (`!foo`, `!`) are not resolved: the text is kept.
@@ -76,7 +80,10 @@ pub(crate) fn resolve_scalar<'a>(
     if fits {
         Ok(resolved)
     } else {
-        Err(format!("cannot decode {} `{text}` as a !!{core}", tag_of(resolved)))
+        Err(format!(
+            "cannot decode {} `{text}` as a !!{core}",
+            tag_of(resolved)
+        ))
     }
 }
 
@@ -216,16 +223,57 @@ fn go_parse_uint(text: &str) -> Option<u64> {
     Some(value)
 }
 
+/// Decodes a `!!binary` scalar (standard base64 with padding; line breaks ignored, as Go's
+/// `base64.StdEncoding` does). yaml.v2 gives string targets the decoded bytes.
+pub(crate) fn decode_binary(text: &str) -> Result<String, String> {
+    const INVALID: &str = "!!binary value contains invalid base64 data";
+    let data: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b'\r' | b'\n'))
+        .collect();
+    if !data.len().is_multiple_of(4) {
+        return Err(INVALID.to_string());
+    }
+    let mut out = Vec::with_capacity(data.len() / 4 * 3);
+    for (index, chunk) in data.chunks(4).enumerate() {
+        let last = index + 1 == data.len() / 4;
+        let padding = chunk.iter().rev().take_while(|&&b| b == b'=').count();
+        if padding > 2 || (padding > 0 && !last) {
+            return Err(INVALID.to_string());
+        }
+        let mut bits: u32 = 0;
+        for &b in &chunk[..4 - padding] {
+            let value = match b {
+                b'A'..=b'Z' => b - b'A',
+                b'a'..=b'z' => b - b'a' + 26,
+                b'0'..=b'9' => b - b'0' + 52,
+                b'+' => 62,
+                b'/' => 63,
+                _ => return Err(INVALID.to_string()),
+            };
+            bits = (bits << 6) | u32::from(value);
+        }
+        bits <<= 6 * padding;
+        let bytes = bits.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - padding]);
+    }
+    String::from_utf8(out).map_err(|_| "!!binary value is not valid UTF-8 text".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn yaml11_words() {
-        for w in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] {
+        for w in [
+            "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+        ] {
             assert_eq!(resolve_plain(w), Resolved::Bool(true), "{w}");
         }
-        for w in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] {
+        for w in [
+            "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+        ] {
             assert_eq!(resolve_plain(w), Resolved::Bool(false), "{w}");
         }
         for w in ["", "~", "null", "Null", "NULL"] {
@@ -248,7 +296,10 @@ mod tests {
             ("1_000", Resolved::Int(1000)),
             ("+5", Resolved::Int(5)),
             ("-9223372036854775808", Resolved::Int(i64::MIN)),
-            ("9223372036854775808", Resolved::Uint(9_223_372_036_854_775_808)),
+            (
+                "9223372036854775808",
+                Resolved::Uint(9_223_372_036_854_775_808),
+            ),
             ("08", Resolved::Float(8.0)),
             ("1e3", Resolved::Float(1000.0)),
             ("1.", Resolved::Float(1.0)),
@@ -270,12 +321,34 @@ mod tests {
     }
 
     #[test]
+    fn binary() {
+        assert_eq!(decode_binary("aGVsbG8="), Ok("hello".to_string()));
+        assert_eq!(decode_binary("aGVs\nbG8h"), Ok("hello!".to_string()));
+        assert_eq!(decode_binary("aA=="), Ok("h".to_string()));
+        assert!(decode_binary("aGVsbG8").is_err());
+        assert!(decode_binary("aG=sbG8=").is_err());
+        assert!(decode_binary("a b=").is_err());
+    }
+
+    #[test]
     fn tags_override_style() {
-        assert_eq!(resolve_scalar("5", false, Some("!!int")), Ok(Resolved::Int(5)));
-        assert_eq!(resolve_scalar("5", true, Some("!!str")), Ok(Resolved::Str("5")));
-        assert_eq!(resolve_scalar("5", true, Some("!!float")), Ok(Resolved::Float(5.0)));
+        assert_eq!(
+            resolve_scalar("5", false, Some("!!int")),
+            Ok(Resolved::Int(5))
+        );
+        assert_eq!(
+            resolve_scalar("5", true, Some("!!str")),
+            Ok(Resolved::Str("5"))
+        );
+        assert_eq!(
+            resolve_scalar("5", true, Some("!!float")),
+            Ok(Resolved::Float(5.0))
+        );
         assert_eq!(resolve_scalar("yes", false, None), Ok(Resolved::Str("yes")));
-        assert_eq!(resolve_scalar("5", true, Some("!custom")), Ok(Resolved::Str("5")));
+        assert_eq!(
+            resolve_scalar("5", true, Some("!custom")),
+            Ok(Resolved::Str("5"))
+        );
         let err = resolve_scalar("abc", true, Some("!!int")).unwrap_err();
         assert_eq!(err, "cannot decode !!str `abc` as a !!int");
     }

@@ -53,13 +53,16 @@ const MIN_SIMILARITY: f64 = 0.8;
 /// Message and hint for a key that is not a field of the expected block.
 pub(crate) fn unknown_field(field: &str, expected: &[&str]) -> (String, Option<String>) {
     let message = format!("unknown field {field:?}");
-    let known = KNOWN_MISTAKES.iter().find(|m| {
-        m.key == field && m.context.iter().all(|c| expected.contains(c))
-    });
+    let known = KNOWN_MISTAKES
+        .iter()
+        .find(|m| m.key == field && m.context.iter().all(|c| expected.contains(c)));
     if let Some(mistake) = known {
         return (message, Some(mistake.hint.to_string()));
     }
-    (message, closest(field, expected).map(|name| format!("did you mean {name:?}?")))
+    (
+        message,
+        closest(field, expected).map(|name| format!("did you mean {name:?}?")),
+    )
 }
 
 /// Message and hint for a value that is not one of an enum's names.
@@ -68,9 +71,15 @@ pub(crate) fn unknown_variant(variant: &str, expected: &[&str]) -> (String, Opti
     let message = if choices.is_empty() {
         format!("unknown value {variant:?}")
     } else {
-        format!("unknown value {variant:?}, expected one of {}", choices.join(", "))
+        format!(
+            "unknown value {variant:?}, expected one of {}",
+            choices.join(", ")
+        )
     };
-    (message, closest(variant, expected).map(|name| format!("did you mean {name:?}?")))
+    (
+        message,
+        closest(variant, expected).map(|name| format!("did you mean {name:?}?")),
+    )
 }
 
 /// The expected name closest to `given`, when it is close enough to be a likely typo.
@@ -90,8 +99,14 @@ pub(crate) fn closest<'a>(given: &str, expected: &[&'a str]) -> Option<&'a str> 
 mod tests {
     use super::*;
 
-    const ROUTE: &[&str] =
-        &["receiver", "group_by", "group_wait", "group_interval", "matchers", "routes"];
+    const ROUTE: &[&str] = &[
+        "receiver",
+        "group_by",
+        "group_wait",
+        "group_interval",
+        "matchers",
+        "routes",
+    ];
     const EMAIL: &[&str] = &["to", "from", "headers", "html", "text", "smarthost"];
 
     #[test]
@@ -108,9 +123,15 @@ mod tests {
     #[test]
     fn known_mistakes_need_their_context() {
         let (_, hint) = unknown_field("subject", EMAIL);
-        assert_eq!(hint.as_deref(), Some("the email subject is set with headers: {Subject: ...}"));
+        assert_eq!(
+            hint.as_deref(),
+            Some("the email subject is set with headers: {Subject: ...}")
+        );
         let (_, hint) = unknown_field("body", EMAIL);
-        assert_eq!(hint.as_deref(), Some("the message body is set with text: (plain text) or html:"));
+        assert_eq!(
+            hint.as_deref(),
+            Some("the message body is set with text: (plain text) or html:")
+        );
         let (_, hint) = unknown_field("subject", ROUTE);
         assert_eq!(hint, None);
     }
@@ -118,7 +139,10 @@ mod tests {
     #[test]
     fn variants() {
         let (msg, hint) = unknown_variant("POTS", &["GET", "POST"]);
-        assert_eq!(msg, "unknown value \"POTS\", expected one of \"GET\", \"POST\"");
+        assert_eq!(
+            msg,
+            "unknown value \"POTS\", expected one of \"GET\", \"POST\""
+        );
         assert_eq!(hint.as_deref(), Some("did you mean \"POST\"?"));
     }
 }

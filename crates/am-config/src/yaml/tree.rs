@@ -68,7 +68,11 @@ pub struct Node {
 impl Node {
     /// A null node at a position.
     pub fn null(line: u32, col: u32) -> Self {
-        Self { kind: NodeKind::Null, line, col }
+        Self {
+            kind: NodeKind::Null,
+            line,
+            col,
+        }
     }
 
     /// The text of a scalar node (None for null, sequences and mappings).
@@ -92,9 +96,10 @@ impl Node {
     /// The key and value nodes for `key` when this is a mapping.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => {
-                entries.iter().find(|(k, _)| k.key_text().as_deref() == Some(key)).map(|(k, v)| (k, v))
-            }
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.key_text().as_deref() == Some(key))
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -131,7 +136,10 @@ const LEAF: Stats = Stats { size: 1, height: 0 };
 
 enum Body {
     Seq(Vec<Node>),
-    Map { entries: Vec<(Node, Node)>, key: Option<Node> },
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+    },
 }
 
 /// A sequence or mapping still being read.
@@ -143,10 +151,20 @@ struct Frame {
     stats: Stats,
 }
 
-/// Builds the tree of the first document of `src`.
-pub(crate) fn parse(src: &str) -> Result<Node, ConfigErrors> {
+/// Builds the tree of the first document of `src`. Problems that still leave a usable tree
+/// (duplicate keys, whose later occurrences are dropped, and bad merge values, which are
+/// ignored) come back beside it, so a caller can report them with decoding errors.
+pub(crate) fn parse(src: &str) -> Result<(Node, Vec<ConfigError>), ConfigErrors> {
+    let line_starts = std::iter::once(0)
+        .chain(
+            src.char_indices()
+                .filter(|&(_, c)| c == '\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
     let mut builder = Builder {
         src,
+        line_starts,
         stack: Vec::new(),
         anchors: HashMap::new(),
         open_anchors: HashSet::new(),
@@ -155,10 +173,10 @@ pub(crate) fn parse(src: &str) -> Result<Node, ConfigErrors> {
         root: None,
     };
     match builder.run() {
-        Ok(()) if builder.errors.is_empty() => {
-            Ok(builder.root.unwrap_or_else(|| Node::null(1, 1)))
-        }
-        Ok(()) => Err(ConfigErrors(builder.errors)),
+        Ok(()) => Ok((
+            builder.root.unwrap_or_else(|| Node::null(1, 1)),
+            builder.errors,
+        )),
         Err(fatal) => {
             let mut errors = builder.errors;
             errors.push(fatal);
@@ -170,6 +188,8 @@ pub(crate) fn parse(src: &str) -> Result<Node, ConfigErrors> {
 
 struct Builder<'s> {
     src: &'s str,
+    /// Byte offset of each line's start.
+    line_starts: Vec<usize>,
     stack: Vec<Frame>,
     /// Finished anchored nodes by saphyr's anchor id (a redefined anchor gets a new id).
     anchors: HashMap<usize, (Node, Stats)>,
@@ -210,7 +230,11 @@ fn key_id(node: &Node) -> Option<String> {
 
 fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Scalar { text, style: ScalarStyle::Plain, tag: None } => text == "<<",
+        NodeKind::Scalar {
+            text,
+            style: ScalarStyle::Plain,
+            tag: None,
+        } => text == "<<",
         NodeKind::Scalar { tag: Some(tag), .. } => tag == "!!merge",
         _ => false,
     }
@@ -247,7 +271,15 @@ impl Builder<'_> {
                     let kind = if null {
                         NodeKind::Null
                     } else {
-                        NodeKind::Scalar { text: text.into_owned(), style, tag }
+                        NodeKind::Scalar {
+                            text: text.into_owned(),
+                            style,
+                            tag,
+                        }
+                    };
+                    let (line, col) = match style {
+                        ScalarStyle::Literal | ScalarStyle::Folded => self.block_header(line, col),
+                        _ => (line, col),
                     };
                     let node = Node { kind, line, col };
                     if anchor > 0 {
@@ -255,9 +287,19 @@ impl Builder<'_> {
                     }
                     self.push(node, LEAF);
                 }
-                Event::SequenceStart(anchor, _) => self.open(Body::Seq(Vec::new()), anchor, line, col)?,
+                Event::SequenceStart(anchor, _) => {
+                    self.open(Body::Seq(Vec::new()), anchor, line, col)?
+                }
                 Event::MappingStart(anchor, _) => {
-                    self.open(Body::Map { entries: Vec::new(), key: None }, anchor, line, col)?;
+                    self.open(
+                        Body::Map {
+                            entries: Vec::new(),
+                            key: None,
+                        },
+                        anchor,
+                        line,
+                        col,
+                    )?;
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.close(),
             }
@@ -275,12 +317,20 @@ impl Builder<'_> {
         if anchor > 0 {
             self.open_anchors.insert(anchor);
         }
-        self.stack.push(Frame { body, line, col, anchor, stats: LEAF });
+        self.stack.push(Frame {
+            body,
+            line,
+            col,
+            anchor,
+            stats: LEAF,
+        });
         Ok(())
     }
 
     fn close(&mut self) {
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         let kind = match frame.body {
             Body::Seq(items) => NodeKind::Seq(items),
             Body::Map { entries, key } => {
@@ -293,8 +343,15 @@ impl Builder<'_> {
                 NodeKind::Map(self.finish_map(entries))
             }
         };
-        let node = Node { kind, line: frame.line, col: frame.col };
-        let stats = Stats { size: frame.stats.size, height: frame.stats.height + 1 };
+        let node = Node {
+            kind,
+            line: frame.line,
+            col: frame.col,
+        };
+        let stats = Stats {
+            size: frame.stats.size,
+            height: frame.stats.height + 1,
+        };
         if frame.anchor > 0 {
             self.open_anchors.remove(&frame.anchor);
             self.anchors.insert(frame.anchor, (node.clone(), stats));
@@ -415,12 +472,55 @@ impl Builder<'_> {
     }
 
     fn merge_error(&self, line: u32) -> ConfigError {
-        self.error_here(line, "map merge requires map or sequence of maps as the value")
+        self.error_here(
+            line,
+            "map merge requires map or sequence of maps as the value",
+        )
+    }
+
+    /// The line text (without its line break), 1-based.
+    fn line_text(&self, line: u32) -> &str {
+        let index = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(index) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.src.len());
+        self.src[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The position of a block scalar's `|`/`>` indicator, where yaml.v2 places the node:
+    /// saphyr reports where the content starts. The header is the nearest non-blank line
+    /// above the content (blank lines may separate them).
+    fn block_header(&self, line: u32, col: u32) -> (u32, u32) {
+        let mut header = line.saturating_sub(1);
+        while header >= 1 && self.line_text(header).trim().is_empty() {
+            header -= 1;
+        }
+        if header == 0 {
+            return (line, col);
+        }
+        let text = self.line_text(header);
+        let code = text.find(" #").map_or(text, |i| &text[..i]);
+        match code.rfind(['|', '>']) {
+            Some(i) => (
+                header,
+                u32::try_from(code[..i].chars().count() + 1).unwrap_or(col),
+            ),
+            None => (line, col),
+        }
     }
 
     /// The source text of a span (spans count characters, not bytes).
     fn source_text(&self, span: &Span) -> String {
-        self.src.chars().skip(span.start.index()).take(span.len()).collect()
+        self.src
+            .chars()
+            .skip(span.start.index())
+            .take(span.len())
+            .collect()
     }
 
     /// The path of the node being read: the open containers and their current positions.
@@ -444,12 +544,41 @@ impl Builder<'_> {
         error
     }
 
+    /// A syntax error from the scanner or parser, at its line (path left at the root: the
+    /// parser's position is not a reliable path while the text is malformed).
     fn syntax_error(&self, error: &ScanError) -> ConfigError {
-        let line = u32::try_from(error.marker().line()).unwrap_or(u32::MAX).max(1);
-        let mut out = self.error_here(line, error.info().to_string());
-        let text = self.src.lines().nth(line as usize - 1).unwrap_or_default();
-        let indent: String = text.chars().take_while(|c| c.is_whitespace()).collect();
-        if indent.contains('\t') || error.info().contains("tab") {
+        let mut line = error.marker().line().max(1);
+        let mut message = error.info().to_string();
+        let leading_tab = |l: &str| {
+            l.chars()
+                .take_while(|c| c.is_whitespace())
+                .any(|c| c == '\t')
+        };
+        let is_tab_error = message.contains("tab");
+        if is_tab_error {
+            // The scanner may report the start of the token; point at the offending line.
+            if let Some(offset) = self.src.lines().skip(line - 1).position(leading_tab) {
+                line += offset;
+            }
+        }
+        if message == "recursion limit exceeded" {
+            // saphyr's own flow-nesting limit (255 levels), reached while scanning ahead.
+            message = format!("document nesting is too deep (more than {MAX_DEPTH} levels)");
+        }
+        if message.contains("unknown anchor") {
+            let name: String = self
+                .src
+                .chars()
+                .skip(error.marker().index())
+                .skip_while(|&c| c == '*')
+                .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+                .collect();
+            message = format!("unknown anchor '{name}' referenced");
+        }
+        let text = self.line_text(u32::try_from(line).unwrap_or(u32::MAX));
+        let mut out = ConfigError::at(YamlPath::root(), message);
+        out.line = Some(u32::try_from(line).unwrap_or(u32::MAX));
+        if is_tab_error || leading_tab(text) {
             out = out.with_hint("YAML does not allow tabs for indentation; use spaces");
         }
         out

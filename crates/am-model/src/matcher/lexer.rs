@@ -339,15 +339,30 @@ mod tests {
 
     #[test]
     fn errors_say_where() {
-        assert_eq!(tokens("a~b").err().as_deref(), Some("1:2: ~: invalid input"));
-        assert_eq!(tokens(" 'x'").err().as_deref(), Some("1:2: ': invalid input"));
-        assert_eq!(tokens("a!b").err().as_deref(), Some("1:2: !: expected one of '=~'"));
+        assert_eq!(
+            tokens("a~b").err().as_deref(),
+            Some("1:2: ~: invalid input")
+        );
+        assert_eq!(
+            tokens(" 'x'").err().as_deref(),
+            Some("1:2: ': invalid input")
+        );
+        assert_eq!(
+            tokens("a!b").err().as_deref(),
+            Some("1:2: !: expected one of '=~'")
+        );
         assert_eq!(
             tokens("a!").err().as_deref(),
             Some("1:2: unexpected end of input, expected one of '=~'")
         );
-        assert_eq!(tokens("a=\"bc").err().as_deref(), Some("2:5: \"bc: missing end \""));
-        assert_eq!(tokens("a=\"b\\\"").err().as_deref(), Some("2:6: \"b\\\": missing end \""));
+        assert_eq!(
+            tokens("a=\"bc").err().as_deref(),
+            Some("2:5: \"bc: missing end \"")
+        );
+        assert_eq!(
+            tokens("a=\"b\\\"").err().as_deref(),
+            Some("2:6: \"b\\\": missing end \"")
+        );
     }
 
     #[test]

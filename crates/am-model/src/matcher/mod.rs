@@ -269,7 +269,10 @@ mod tests {
     #[test]
     fn missing_labels_count_as_empty() {
         let labels: LabelSet = [("a", "1")].into_iter().collect();
-        let ms = Matchers(vec![m(MatchType::Equal, "a", "1"), m(MatchType::Equal, "b", "")]);
+        let ms = Matchers(vec![
+            m(MatchType::Equal, "a", "1"),
+            m(MatchType::Equal, "b", ""),
+        ]);
         assert!(ms.matches(&labels));
         let ms = Matchers(vec![m(MatchType::Regexp, "b", ".+")]);
         assert!(!ms.matches(&labels));
@@ -303,8 +306,14 @@ mod tests {
 
     #[test]
     fn equality_ignores_compiled_regex() {
-        assert_eq!(m(MatchType::Regexp, "a", "x"), m(MatchType::Regexp, "a", "x"));
-        assert_ne!(m(MatchType::Regexp, "a", "x"), m(MatchType::NotRegexp, "a", "x"));
+        assert_eq!(
+            m(MatchType::Regexp, "a", "x"),
+            m(MatchType::Regexp, "a", "x")
+        );
+        assert_ne!(
+            m(MatchType::Regexp, "a", "x"),
+            m(MatchType::NotRegexp, "a", "x")
+        );
         assert_eq!(MatchType::NotRegexp.to_string(), "!~");
     }
 }

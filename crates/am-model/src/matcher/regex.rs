@@ -19,12 +19,19 @@
 mod class;
 mod syntax;
 mod translate;
+mod tree;
 
 use std::fmt;
 
 /// The largest compiled program we accept, in bytes (the `regex` crate's `size_limit`).
 /// Go's own cap is about 128 MiB; ours is lower so one hostile pattern cannot take much memory.
 pub const SIZE_LIMIT: usize = 32 << 20;
+
+/// Trees up to this height are built on the caller's stack.
+const INLINE_HEIGHT: u32 = 100;
+
+/// Stack size of the thread that builds deeper trees (only touched pages use memory).
+const DEEP_STACK: usize = 256 << 20;
 
 /// Why a pattern was rejected: Go's `regexp/syntax.ErrorCode`, with the same texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,15 +148,35 @@ impl GoRegex {
 
     fn compile(pattern: &str, whole: &str) -> Result<Self, RegexError> {
         let tree = syntax::parse(whole)?;
-        let printed = translate::to_hir(&tree).to_string();
-        let regex = ::regex::RegexBuilder::new(&printed)
-            .size_limit(SIZE_LIMIT)
-            .nest_limit(translate::NEST_LIMIT)
-            .build()
-            .map_err(|e| match e {
-                ::regex::Error::CompiledTooBig(_) => RegexError::new(ErrorCode::Large, whole),
-                _ => RegexError::new(ErrorCode::Internal, whole),
-            })?;
+        let height = tree.height;
+        let build = move || {
+            let printed = translate::to_hir(&tree).to_string();
+            ::regex::RegexBuilder::new(&printed)
+                .size_limit(SIZE_LIMIT)
+                .nest_limit(translate::NEST_LIMIT)
+                .build()
+                .map_err(|e| match e {
+                    ::regex::Error::CompiledTooBig(_) => RegexError::new(ErrorCode::Large, whole),
+                    _ => RegexError::new(ErrorCode::Internal, whole),
+                })
+        };
+        // Building recurses once per level of the tree (in our translation and in the `regex`
+        // crate's compiler). Go accepts 1000 levels, more than a 2 MiB thread stack (tokio's,
+        // the test harness's) survives, so deep patterns are built on a thread of their own.
+        let regex = if height <= INLINE_HEIGHT {
+            build()
+        } else {
+            let internal = |_| RegexError::new(ErrorCode::Internal, whole);
+            std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .name("go-regex-build".to_owned())
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, build)
+                    .map_err(|e| internal(e.to_string()))?
+                    .join()
+                    .map_err(|_| internal(String::new()))?
+            })
+        }?;
         Ok(GoRegex {
             pattern: pattern.to_owned(),
             regex,
@@ -186,3 +213,6 @@ impl PartialEq for GoRegex {
 }
 
 impl Eq for GoRegex {}
+
+#[cfg(test)]
+mod tests;

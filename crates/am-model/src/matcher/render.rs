@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn plain_names_use_open_metrics_escaping() {
         assert_eq!(show(MatchType::Equal, "foo", "bar"), r#"foo="bar""#);
-        assert_eq!(show(MatchType::NotEqual, "foo", "a\"b\\c\nd"), r#"foo!="a\"b\\c\nd""#);
+        assert_eq!(
+            show(MatchType::NotEqual, "foo", "a\"b\\c\nd"),
+            r#"foo!="a\"b\\c\nd""#
+        );
         // Tabs and non-ASCII are not escaped in this form.
         assert_eq!(show(MatchType::Equal, "foo", "\tü"), "foo=\"\tü\"");
         assert_eq!(show(MatchType::Regexp, "foo", ".+"), r#"foo=~".+""#);
@@ -84,8 +87,14 @@ mod tests {
 
     #[test]
     fn reserved_names_quote_both_sides() {
-        assert_eq!(show(MatchType::Equal, "foo bar", "baz"), r#""foo bar"="baz""#);
-        assert_eq!(show(MatchType::Equal, "a=b", "\t\u{7f}"), r#""a=b"="\t\x7f""#);
+        assert_eq!(
+            show(MatchType::Equal, "foo bar", "baz"),
+            r#""foo bar"="baz""#
+        );
+        assert_eq!(
+            show(MatchType::Equal, "a=b", "\t\u{7f}"),
+            r#""a=b"="\t\x7f""#
+        );
         assert_eq!(show(MatchType::Regexp, "x,y", "\"q\""), r#""x,y"=~"\"q\"""#);
         assert_eq!(show(MatchType::Equal, "a\u{a0}", "é"), r#""a\u00a0"="é""#);
     }

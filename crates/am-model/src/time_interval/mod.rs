@@ -31,6 +31,8 @@ use jiff::tz::TimeZone;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::go_quote::quote;
+
 pub use location::Location;
 pub use range::{DayOfMonthRange, MonthRange, TimeRange, WeekdayRange, YearRange};
 
@@ -41,10 +43,10 @@ pub enum TimeIntervalError {
     #[error("couldn't parse range {0}, invalid format")]
     InvalidRangeFormat(String),
     /// A day of month or year that is not an integer (Go's `strconv.Atoi` message).
-    #[error("strconv.Atoi: parsing {}: invalid syntax", go_quote(.0))]
+    #[error("strconv.Atoi: parsing {}: invalid syntax", quote(.0))]
     NotANumber(String),
     /// A day of month or year that does not fit in 64 bits (Go's `strconv.Atoi` message).
-    #[error("strconv.Atoi: parsing {}: value out of range", go_quote(.0))]
+    #[error("strconv.Atoi: parsing {}: value out of range", quote(.0))]
     NumberOutOfRange(String),
     /// Not a weekday name.
     #[error("{0} is not a valid weekday")]
@@ -105,39 +107,6 @@ pub enum TimeIntervalError {
     /// A location the time zone database does not know.
     #[error("unknown time zone {0}")]
     UnknownTimeZone(String),
-}
-
-/// Go's `%q` for the `strconv` messages: double quotes, backslash escapes for control and
-/// non-printing characters.
-fn go_quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if u32::from(c) < 0x80 && c.is_ascii_control() => {
-                out.push_str(&format!("\\x{:02x}", u32::from(c)));
-            }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
-                if u32::from(c) <= 0xffff {
-                    out.push_str(&format!("\\u{:04x}", u32::from(c)));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", u32::from(c)));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// One entry of a named time interval's `time_intervals` list.

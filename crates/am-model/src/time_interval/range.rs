@@ -296,21 +296,18 @@ impl DayOfMonthRange {
 
     /// Whether `day` (1-based) of a month with `days_in_month` days is in the range.
     ///
-    /// Negative ends resolve against the month's length; a start past the month's end matches
-    /// nothing; the ends are then clamped to the month, as upstream does.
+    /// Negative ends resolve against the month's length (-1 is the last day). An end past the
+    /// month's last day stops there, so `"30:31"` is just the 30th in April and `"31"` is
+    /// nothing. Upstream skips ranges starting past the month's end and then clamps both ends
+    /// to `-days..=days`; together those never change which days match (resolved ends are at
+    /// least -2, and no day is past the month's end), so plain comparison is enough.
     pub fn contains(&self, day: i8, days_in_month: i8) -> bool {
         let dim = i32::from(days_in_month);
         let resolve = |d: i8| {
             let d = i32::from(d);
             if d < 0 { dim + d + 1 } else { d }
         };
-        let (begin, end) = (resolve(self.begin), resolve(self.end));
-        if begin > dim {
-            return false;
-        }
-        let begin = begin.clamp(-dim, dim);
-        let end = end.clamp(-dim, dim);
-        (begin..=end).contains(&i32::from(day))
+        (resolve(self.begin)..=resolve(self.end)).contains(&i32::from(day))
     }
 }
 

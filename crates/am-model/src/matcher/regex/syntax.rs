@@ -4,15 +4,15 @@
 //! text in each error.
 //!
 //! Like Go's, the parser is iterative (a stack of open groups), so deep nesting cannot overflow
-//! our stack; the tree it builds is at most [`MAX_HEIGHT`] levels high.
+//! our stack; the tree it builds (`tree` module) is at most [`MAX_HEIGHT`] levels high.
 
 use regex_syntax::hir::ClassUnicode;
 
-use super::class::{Group, finish, group_class, perl_group, posix_group, range_class, unicode_table};
+use super::class::{
+    Group, finish, group_class, perl_group, posix_group, range_class, unicode_table,
+};
+use super::tree::{Kind, Look, MAX_HEIGHT, Node, RepeatOp, concat, finish_group, repeat_is_valid};
 use super::{ErrorCode, RegexError};
-
-/// Go's `maxHeight`: the deepest parse tree accepted.
-pub(super) const MAX_HEIGHT: u32 = 1000;
 
 /// Go's largest repeat count in `{n,m}`.
 const MAX_REPEAT: i64 = 1000;
@@ -24,56 +24,6 @@ struct Flags {
     multiline: bool,
     dot_nl: bool,
     ungreedy: bool,
-}
-
-/// Zero-width assertions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Look {
-    BeginLine,
-    EndLine,
-    BeginText,
-    EndText,
-    WordBoundary,
-    NoWordBoundary,
-}
-
-/// Repetition operators; `Counted` is Go's `OpRepeat` (`{n}`, `{n,}`, `{n,m}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum RepeatOp {
-    Star,
-    Plus,
-    Quest,
-    Counted { min: u32, max: Option<u32> },
-}
-
-/// What a node of the parse tree is.
-#[derive(Debug)]
-pub(super) enum Kind {
-    Empty,
-    /// A Go rune (may be a surrogate, which matches nothing), case-insensitive when `fold`.
-    Literal { rune: u32, fold: bool },
-    /// A final character set (folding and negation already applied).
-    Class(ClassUnicode),
-    AnyChar,
-    AnyCharNotNl,
-    Look(Look),
-    Capture { index: u32, sub: Box<Node> },
-    Repeat { op: RepeatOp, greedy: bool, sub: Box<Node> },
-    Concat(Vec<Node>),
-    Alternate(Vec<Node>),
-}
-
-/// A parse tree node and its height (a leaf has height 1).
-#[derive(Debug)]
-pub(super) struct Node {
-    pub kind: Kind,
-    pub height: u32,
-}
-
-impl Node {
-    fn leaf(kind: Kind) -> Node {
-        Node { kind, height: 1 }
-    }
 }
 
 /// One open group: the finished alternatives and the items of the current one.
@@ -154,17 +104,29 @@ impl Parser<'_> {
                     pos += 1;
                 }
                 b'^' => {
-                    let look = if self.flags.multiline { Look::BeginLine } else { Look::BeginText };
+                    let look = if self.flags.multiline {
+                        Look::BeginLine
+                    } else {
+                        Look::BeginText
+                    };
                     self.push(Node::leaf(Kind::Look(look)));
                     pos += 1;
                 }
                 b'$' => {
-                    let look = if self.flags.multiline { Look::EndLine } else { Look::EndText };
+                    let look = if self.flags.multiline {
+                        Look::EndLine
+                    } else {
+                        Look::EndText
+                    };
                     self.push(Node::leaf(Kind::Look(look)));
                     pos += 1;
                 }
                 b'.' => {
-                    let kind = if self.flags.dot_nl { Kind::AnyChar } else { Kind::AnyCharNotNl };
+                    let kind = if self.flags.dot_nl {
+                        Kind::AnyChar
+                    } else {
+                        Kind::AnyCharNotNl
+                    };
                     self.push(Node::leaf(kind));
                     pos += 1;
                 }
@@ -186,7 +148,9 @@ impl Parser<'_> {
                     }
                     Some((min, max, len)) => {
                         let after = pos + len;
-                        if min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max)
+                        if !(0..=MAX_REPEAT).contains(&min)
+                            || max > MAX_REPEAT
+                            || (max >= 0 && min > max)
                         {
                             return err(ErrorCode::InvalidRepeatSize, &s[pos..after]);
                         }
@@ -638,88 +602,4 @@ fn parse_int(b: &[u8]) -> Option<(i64, usize)> {
         n = n * 10 + i64::from(d - b'0');
     }
     Some((n, len))
-}
-
-/// Go's `repeatIsValid`: nested counted repetitions may not multiply beyond `n` copies.
-fn repeat_is_valid(node: &Node, mut n: u32) -> bool {
-    match &node.kind {
-        Kind::Repeat { op, sub, .. } => {
-            if let RepeatOp::Counted { min, max } = *op {
-                if max == Some(0) {
-                    return true;
-                }
-                let m = max.unwrap_or(min);
-                if m > n {
-                    return false;
-                }
-                if m > 0 {
-                    n /= m;
-                }
-            }
-            repeat_is_valid(sub, n)
-        }
-        Kind::Capture { sub, .. } => repeat_is_valid(sub, n),
-        Kind::Concat(subs) | Kind::Alternate(subs) => subs.iter().all(|s| repeat_is_valid(s, n)),
-        _ => true,
-    }
-}
-
-/// A concatenation of `items` (flattened; one item stands for itself; none is empty).
-fn concat(items: Vec<Node>) -> Node {
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        match item.kind {
-            Kind::Concat(subs) => out.extend(subs),
-            kind => out.push(Node {
-                kind,
-                height: item.height,
-            }),
-        }
-    }
-    match out.len() {
-        0 => Node::leaf(Kind::Empty),
-        1 => out.pop().unwrap_or_else(|| Node::leaf(Kind::Empty)),
-        _ => {
-            // Go merges a run of literals into one node; a concatenation of literals only is a
-            // single leaf there.
-            let mut folds = out.iter().map(|n| match n.kind {
-                Kind::Literal { fold, .. } => Some(fold),
-                _ => None,
-            });
-            let first = folds.next().flatten();
-            let all_literal = first.is_some() && folds.all(|f| f == first);
-            let height = if all_literal {
-                1
-            } else {
-                1 + out.iter().map(|n| n.height).max().unwrap_or(0)
-            };
-            Node {
-                kind: Kind::Concat(out),
-                height,
-            }
-        }
-    }
-}
-
-/// The alternation of a group's finished branches plus its current items.
-fn finish_group(mut alternates: Vec<Node>, items: Vec<Node>) -> Node {
-    alternates.push(concat(items));
-    if alternates.len() == 1 {
-        return alternates.pop().unwrap_or_else(|| Node::leaf(Kind::Empty));
-    }
-    let mut out = Vec::with_capacity(alternates.len());
-    for alt in alternates {
-        match alt.kind {
-            Kind::Alternate(subs) => out.extend(subs),
-            kind => out.push(Node {
-                kind,
-                height: alt.height,
-            }),
-        }
-    }
-    let height = 1 + out.iter().map(|n| n.height).max().unwrap_or(0);
-    Node {
-        kind: Kind::Alternate(out),
-        height,
-    }
 }

@@ -4,7 +4,7 @@
 
 use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Dot, Hir, Repetition};
 
-use super::syntax::{Kind, Look, MAX_HEIGHT, Node, RepeatOp};
+use super::tree::{Kind, Look, MAX_HEIGHT, Node, RepeatOp};
 
 /// The `regex` crate's nesting limit for our printed patterns. Each tree level prints as at most
 /// two levels of groups, so this admits every tree our parser accepts.

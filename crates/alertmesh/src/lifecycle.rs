@@ -1,0 +1,157 @@
+//! The server's life: startup checks and log lines in upstream's order (`run()` in
+//! `cmd/alertmanager/main.go`), then waiting for signals. SIGHUP reloads the configuration,
+//! SIGTERM and SIGINT end the process with status 0.
+//!
+//! The HTTP API, engine and cluster are not started yet; later work plugs them in between
+//! loading the configuration and waiting for signals.
+
+use std::process::ExitCode;
+
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tracing::{Instrument, debug, error, info, info_span, warn};
+
+use crate::build_info;
+use crate::flags::{Feature, Features, Flags};
+use crate::startup_config::{self, ConfigSource, LoadedConfig};
+use crate::web_url;
+
+/// Signal streams, registered before anything is logged so that a signal sent as soon as the
+/// first log line appears is never lost (the default action would kill the process).
+struct Signals {
+    terminate: Signal,
+    interrupt: Signal,
+    hangup: Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        Ok(Self {
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+            hangup: signal(SignalKind::hangup())?,
+        })
+    }
+}
+
+/// Starts the server with parsed flags and runs until SIGTERM or SIGINT; returns the exit code.
+pub async fn serve(flags: Flags) -> ExitCode {
+    let mut signals = match Signals::install() {
+        Ok(signals) => signals,
+        Err(e) => {
+            error!(err = %e, "cannot install signal handlers");
+            return ExitCode::FAILURE;
+        }
+    };
+    info!(version = build_info::version_info(), "Starting alertmesh");
+    info!(build_context = build_info::build_context(), "Build context");
+
+    let Ok(features) = startup_checks(&flags) else {
+        return ExitCode::FAILURE;
+    };
+
+    let source = ConfigSource::choose(&flags);
+    if source == ConfigSource::BuiltIn {
+        warn!(
+            file = flags.config_file,
+            "configuration file not found and --config.file not given; \
+             starting with the built-in default configuration, which sends no notifications"
+        );
+    }
+    let mut config = match load_config(&source, &features).await {
+        Some(config) => config,
+        None => return ExitCode::FAILURE,
+    };
+
+    loop {
+        tokio::select! {
+            _ = signals.terminate.recv() => break,
+            _ = signals.interrupt.recv() => break,
+            _ = signals.hangup.recv() => {
+                // Like upstream: a failed reload is logged and the running configuration stays.
+                if let Some(reloaded) = load_config(&config.source, &features).await {
+                    config = reloaded;
+                }
+            }
+        }
+    }
+    info!("Received SIGTERM, exiting gracefully...");
+    ExitCode::SUCCESS
+}
+
+/// Checks made before the configuration is loaded; each failure is logged. Returns the enabled
+/// experimental features.
+fn startup_checks(flags: &Flags) -> Result<Features, ()> {
+    let features = flags.features().map_err(|e| {
+        error!(err = %e, "error parsing the feature flag list");
+    })?;
+    for feature in features.enabled() {
+        warn!(feature = feature.name(), "Experimental feature enabled");
+    }
+    if features.is_enabled(Feature::AutoGoMemLimit) {
+        let ratio = flags.auto_gomemlimit_ratio;
+        if ratio <= 0.0 || ratio > 1.0 {
+            error!("--auto-gomemlimit.ratio must be greater than 0 and less than or equal to 1.");
+            return Err(());
+        }
+    }
+    for feature in [Feature::AutoGoMemLimit, Feature::AutoGoMaxProcs] {
+        if features.is_enabled(feature) {
+            info!(
+                feature = feature.name(),
+                "feature only tunes the Go runtime; it has no effect"
+            );
+        }
+    }
+
+    std::fs::create_dir_all(&flags.storage_path).map_err(|e| {
+        error!(err = %e, path = flags.storage_path, "Unable to create data directory");
+    })?;
+
+    let listen = flags
+        .web
+        .listen_addresses
+        .first()
+        .map_or("", String::as_str);
+    let (urls, missing_port) = web_url::derive(
+        flags.web.external_url.as_deref(),
+        flags.web.route_prefix.as_deref(),
+        listen,
+        web_url::system_hostname,
+    )
+    .map_err(|e| {
+        error!(err = %e, "failed to determine external URL");
+    })?;
+    if missing_port {
+        warn!(address = listen, "no port found for listen address");
+    }
+    debug!(externalUrl = urls.external_url, "external url");
+    debug!(routePrefix = urls.route_prefix, "route prefix");
+    Ok(features)
+}
+
+/// Loads the configuration, logging progress and every error under `component=configuration`.
+async fn load_config(source: &ConfigSource, features: &Features) -> Option<LoadedConfig> {
+    let span = info_span!("configuration", component = "configuration");
+    async {
+        let file = source.display_name();
+        info!(file, "Loading configuration file");
+        match startup_config::load(source, features) {
+            Ok(loaded) => {
+                for warning in &loaded.config.warnings {
+                    warn!(file, warning = %warning, "configuration warning");
+                }
+                info!(file, "Completed loading of configuration file");
+                Some(loaded)
+            }
+            Err(errors) => {
+                // One line per problem; each names the file, line and YAML path.
+                for problem in &errors.0 {
+                    error!(file, err = %problem, "Loading configuration file failed");
+                }
+                None
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
