@@ -30,11 +30,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let flags = match Flags::parse_args(args) {
         Ok(Invocation::Run(flags)) => flags,
         Ok(Invocation::Help(text)) => {
-            print!("{text}");
+            write_stdout(&text);
             return ExitCode::SUCCESS;
         }
         Ok(Invocation::Version(text)) => {
-            println!("{text}");
+            write_stdout(&format!("{text}\n"));
             return ExitCode::SUCCESS;
         }
         Err(error) => {
@@ -58,4 +58,13 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
     };
     runtime.block_on(lifecycle::serve(*flags))
+}
+
+/// Writes to stdout, ignoring errors: `alertmesh --help | head` must not panic on a closed pipe.
+fn write_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

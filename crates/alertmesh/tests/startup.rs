@@ -138,7 +138,9 @@ const VALID_CONFIG: &str = "route:\n  receiver: team\nreceivers:\n  - name: team
 #[test]
 fn starts_without_any_configuration_and_exits_0_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Server::start(dir.path(), &ISOLATED);
+    // Truly no flags. Once alertmesh binds its default ports (:9093, 0.0.0.0:9094), this test
+    // has to pass ISOLATED like the others to stay parallel-safe.
+    let mut server = Server::start(dir.path(), &[]);
     let start = server.wait_for(&["level=info", "msg=\"Starting alertmesh\"", "version="]);
     assert!(start.starts_with("ts="), "{start}");
     server.wait_for(&["msg=\"Build context\"", "build_context="]);

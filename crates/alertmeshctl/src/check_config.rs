@@ -167,48 +167,6 @@ fn read_error(path: &Path, error: &io::Error) -> String {
     }
 }
 
-/// Go's `filepath.Join(dir, path)` for a relative template glob: joins and cleans.
-pub fn resolve_template_path(config_file: &Path, glob: &str) -> String {
-    if glob.is_empty() || glob.starts_with('/') {
-        return glob.to_owned();
-    }
-    let dir = config_file
-        .parent()
-        .map(|d| d.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let joined = if dir.is_empty() {
-        glob.to_owned()
-    } else {
-        format!("{dir}/{glob}")
-    };
-    clean_path(&joined)
-}
-
-/// Go's `path.Clean` (lexical: collapses `//`, removes `.`, resolves `..` where possible).
-fn clean_path(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            _ => parts.push(part),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => body,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,22 +244,6 @@ mod tests {
         assert!(
             out.contains(&format!("  FAILED: read {base}: is a directory\n")),
             "{out}"
-        );
-    }
-
-    #[test]
-    fn resolves_templates_like_filepath_join() {
-        let cfg = Path::new("conf/am.yml");
-        assert_eq!(resolve_template_path(cfg, "t/*.tmpl"), "conf/t/*.tmpl");
-        assert_eq!(resolve_template_path(cfg, "../t/./x.tmpl"), "t/x.tmpl");
-        assert_eq!(resolve_template_path(cfg, "/abs/*.tmpl"), "/abs/*.tmpl");
-        assert_eq!(
-            resolve_template_path(Path::new("am.yml"), "x.tmpl"),
-            "x.tmpl"
-        );
-        assert_eq!(
-            resolve_template_path(Path::new("/etc/am.yml"), "../x"),
-            "/x"
         );
     }
 

@@ -50,7 +50,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::CheckConfig(args) => {
             let files = check_config::files_to_check(&args.files)?;
-            let loader = |path: &std::path::Path| load::load(path, &options);
+            let loader =
+                |path: &std::path::Path| load::load(path, &options, &mut std::io::stderr());
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
             check_config::run(&files, &loader, &mut stdout.lock(), &mut stderr.lock())?;

@@ -337,6 +337,17 @@ impl GlobalConfig {
     }
 }
 
+impl GlobalConfig {
+    /// Joins relative file paths of the global `http_config` with `dir` (upstream's
+    /// `LoadFile` does this; `smtp_tls_config` and other `*_file` keys stay as written).
+    /// Call it after building the receivers: they hold their own copy, which
+    /// [`crate::receiver::Receiver::set_directory`] resolves (upstream shares one object and
+    /// so resolves it twice when `dir` is relative, which we do not copy).
+    pub fn set_directory(&mut self, dir: &std::path::Path) {
+        self.http_config.set_directory(dir);
+    }
+}
+
 impl Serialize for GlobalConfig {
     /// Upstream's field order and `omitempty` rules; secrets print as `<secret>`.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,7 @@ mod print;
 
 use crate::error::ConfigError;
 use crate::receiver::common::Errors;
+use crate::receiver::url::go_url_parse;
 use crate::secret::{Secret, ValueSource};
 use crate::tls_config::{RawTlsConfig, TlsConfig, join_dir};
 use crate::yaml::YamlPath;
@@ -319,19 +320,10 @@ fn proxy_from_raw(
     errs: &mut Errors,
 ) -> ProxyConfig {
     let proxy_url = proxy_url.filter(|u| !u.is_empty());
-    if let Some(u) = &proxy_url {
-        if u.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            let msg = format!(
-                "parse {}: net/url: invalid control character in URL",
-                quote(u)
-            );
-            errs.push(path.key("proxy_url"), msg);
-        } else if u.starts_with(':') {
-            errs.push(
-                path.key("proxy_url"),
-                format!("parse {}: missing protocol scheme", quote(u)),
-            );
-        }
+    if let Some(u) = &proxy_url
+        && let Err(msg) = go_url_parse(u, &quote(u))
+    {
+        errs.push(path.key("proxy_url"), msg);
     }
     let no_proxy = no_proxy.unwrap_or_default();
     let from_env = from_env.unwrap_or(false);

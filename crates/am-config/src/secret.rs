@@ -51,8 +51,13 @@ impl fmt::Display for Secret {
 }
 
 impl Serialize for Secret {
+    /// `<secret>`, or null for the empty secret (upstream's `Secret.MarshalYAML`).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(REDACTED)
+        if self.0.is_empty() {
+            serializer.serialize_none()
+        } else {
+            serializer.serialize_str(REDACTED)
+        }
     }
 }
 
@@ -236,6 +241,7 @@ mod tests {
         assert_eq!(format!("{s:?} {s}"), "<secret> <secret>");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"<secret>\"");
         assert_eq!(s.expose(), "hunter2");
+        assert_eq!(serde_json::to_string(&Secret::default()).unwrap(), "null");
     }
 
     #[test]

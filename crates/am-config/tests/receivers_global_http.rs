@@ -231,6 +231,10 @@ fn http_validate_rules() {
             "if proxy_from_environment is configured, no_proxy must not be configured",
         ),
         (
+            "proxy_url: 'http://p:port'\n",
+            "parse \"http://p:port\": invalid port \":port\" after host",
+        ),
+        (
             "no_proxy: x\n",
             "if no_proxy is configured, proxy_url must also be configured",
         ),

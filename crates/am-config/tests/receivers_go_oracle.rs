@@ -149,6 +149,8 @@ const INVALID: &[&str] = &[
     "victorops_configs:\n- api_key: k",
     "opsgenie_configs:\n- responders: [{name: n, type: squad}]",
     "opsgenie_configs:\n- responders: [{type: team}]",
+    "opsgenie_configs:\n- responders: [{name: sre, type: '{{ if .X }}team'}]",
+    "opsgenie_configs:\n- responders: [{name: sre, type: '{{ end }}'}]",
     "slack_configs:\n- fields: [{value: v}]",
     "slack_configs:\n- actions: [{type: t, text: x}]",
     "slack_configs:\n- api_url: ftp://x",

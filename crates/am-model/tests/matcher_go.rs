@@ -16,7 +16,8 @@
 //! lacks `(?<name>…)`, which the Go that builds 0.28 accepts, so patterns containing `(?<` are
 //! skipped; the generator avoids giant patterns (where 1.19 says `regexp/syntax: internal error`
 //! and newer Go `expression too large`) and code points newer than Unicode 13.
-//! The UTF-8 parser (0.27+) has no oracle here; `matcher_utf8` unit tables cover it.
+//! The UTF-8 parser (0.27+) has no oracle here; the unit tables in `src/matcher/parse_utf8.rs`
+//! cover it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -112,7 +113,7 @@ const FRAGMENTS: &[&str] = &[
     "a", "b", "k", "K", "s", "é", "ß", "0", "x", ".", "^", "$", "|", "(", ")", "(?:", "(?i)",
     "(?s)", "(?m)", "(?U)", "(?i:", "(?-i)", "(?i-s:", "(?-)", "(?x)", "(?P<n>", "(?P<1>", "(?P<>",
     "(?P=n)", "(?", "*", "+", "?", "*?", "+?", "??", "{2}", "{1,3}", "{2,}", "{,2}", "{1001}",
-    "{01}", "{3,1}", "{1000}", "{", "}", "[", "]", "[a-z]", "[^a-z]", "[^\\d]", "[]a]", "[^]a]",
+    "{01}", "{3,1}", "{99}", "{", "}", "[", "]", "[a-z]", "[^a-z]", "[^\\d]", "[]a]", "[^]a]",
     "[a-]", "[-a]", "[z-a]", "[\\d-z]", "[a-\\d]", "[[:alpha:]]", "[[:^space:]]", "[[:word:]]",
     "[[:foo:]]", "[[:alpha:]", "[\\pL]", "[\\P{Greek}]", "[\\p{^Lu}x]", "[k]", "[^k]",
     "[\\x{212a}]", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "\\pL", "\\pN", "\\PL", "\\p{Greek}",
@@ -364,7 +365,9 @@ fn regexes_agree_with_go() {
         "too many patterns over our size cap: {too_large:?}"
     );
     assert!(
-        too_large.iter().all(|p| p.contains("{1000}")),
+        too_large
+            .iter()
+            .all(|p| p.contains('{') && p.to_lowercase().contains("\\p")),
         "unexpectedly over our size cap: {too_large:?}"
     );
     assert!(

@@ -286,9 +286,3 @@ fn arg_files_are_expanded() {
     assert!(error(&[&format!("@{}", looping.display())]).contains("nested more than"));
     assert!(error(&["@/nonexistent/args"]).starts_with("failed to open arguments file"));
 }
-
-#[test]
-#[ignore = "prints the help text for inspection"]
-fn print_help() {
-    println!("{}", Flags::help_text());
-}

@@ -314,18 +314,91 @@ pub(crate) fn or_default(value: Option<String>, default: &str) -> String {
     value.unwrap_or_else(|| default.to_string())
 }
 
-/// A rough check that a Go template parses: every `{{` is closed by a later `}}`.
-/// (A full Go template parser lives with the template engine, not in the config crate.)
+/// A structural check that a Go `text/template` parses: actions are closed (`unclosed
+/// action`, `unclosed comment`, `unterminated quoted string`), not empty, and `if`/`range`/
+/// `with`/`define`/`block` are balanced by `end`, with `else` only inside them. Messages are
+/// Go's (`template: :1: unexpected EOF`). Pipelines, functions and variables are not checked:
+/// the template engine does that when it renders.
 pub(crate) fn check_template_delims(text: &str) -> Result<(), String> {
-    let mut rest = text;
-    while let Some(i) = rest.find("{{") {
-        let after = &rest[i + 2..];
-        match after.find("}}") {
-            Some(j) => rest = &after[j + 2..],
-            None => return Err("template: :1: unclosed action".to_string()),
+    let err = |pos: usize, msg: &str| {
+        let line = 1 + text[..pos].matches('\n').count();
+        Err(format!("template: :{line}: {msg}"))
+    };
+    let bytes = text.as_bytes();
+    let mut open: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(found) = text[i..].find("{{") {
+        let start = i + found;
+        let mut j = start + 2;
+        if text[j..].starts_with("- ") {
+            j += 2;
         }
+        let body_start = j;
+        if text[j..].trim_start().starts_with("/*") {
+            let Some(end) = text[j..].find("*/") else {
+                return err(start, "unclosed comment");
+            };
+            let after = j + end + 2;
+            let close = text[after..]
+                .trim_start_matches(' ')
+                .trim_start_matches('-');
+            if !close.trim_start().starts_with("}}") {
+                return err(start, "comment ends before closing delimiter");
+            }
+            i = text.len() - close.trim_start().len() + 2;
+            continue;
+        }
+        // Find the closing delimiter outside quoted strings.
+        let mut quote: Option<u8> = None;
+        let mut close = None;
+        while j < bytes.len() {
+            let b = bytes[j];
+            match quote {
+                Some(q) if b == b'\\' && q != b'`' => j += 1,
+                Some(q) if b == q => quote = None,
+                Some(q) if b == b'\n' && q != b'`' => {
+                    return err(j, "unterminated quoted string");
+                }
+                Some(_) => {}
+                None if b == b'"' || b == b'`' || b == b'\'' => quote = Some(b),
+                None if text[j..].starts_with("}}") => {
+                    close = Some(j);
+                    break;
+                }
+                None => {}
+            }
+            j += 1;
+        }
+        let Some(close) = close else {
+            return err(start, "unclosed action");
+        };
+        let body = text[body_start..close].trim_end_matches('-').trim();
+        let word = body
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or_default();
+        match word {
+            _ if body.is_empty() => return err(start, "missing value for command"),
+            "if" | "range" | "with" | "define" | "block" => open.push(word),
+            "end" => {
+                if open.pop().is_none() {
+                    return err(start, "unexpected {{end}}");
+                }
+            }
+            "else" => {
+                if !matches!(open.last(), Some(&("if" | "range" | "with"))) {
+                    return err(start, "unexpected {{else}}");
+                }
+            }
+            _ => {}
+        }
+        i = close + 2;
     }
-    Ok(())
+    if open.is_empty() {
+        Ok(())
+    } else {
+        err(text.len(), "unexpected EOF")
+    }
 }
 
 /// Parses an optional URL-valued key of `path`; absent keeps `default`.
@@ -487,7 +560,30 @@ mod tests {
 
     #[test]
     fn template_delims() {
-        assert!(check_template_delims("{{ .A }}x{{ .B }}").is_ok());
-        assert!(check_template_delims("{{ .A ").is_err());
+        let ok = [
+            "{{ .A }}x{{ .B }}",
+            "{{- if .X -}}team{{ else if .Y }}user{{ else }}{{ end }}",
+            "{{ range .A }}{{ \"}}\" }}{{ end }}",
+            "{{/* a comment */}}team",
+            "{{ `raw }}` }}",
+        ];
+        for t in ok {
+            assert_eq!(check_template_delims(t), Ok(()), "{t}");
+        }
+        let bad = [
+            ("{{ .A ", "template: :1: unclosed action"),
+            ("{{ if .X }}team", "template: :1: unexpected EOF"),
+            ("team{{ end }}", "template: :1: unexpected {{end}}"),
+            ("{{ else }}", "template: :1: unexpected {{else}}"),
+            ("{{}}", "template: :1: missing value for command"),
+            ("x\n{{/* open", "template: :2: unclosed comment"),
+            (
+                "{{ \"abc\n\" }}",
+                "template: :1: unterminated quoted string",
+            ),
+        ];
+        for (t, want) in bad {
+            assert_eq!(check_template_delims(t), Err(want.to_string()), "{t}");
+        }
     }
 }

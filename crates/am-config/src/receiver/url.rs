@@ -33,27 +33,10 @@ impl HttpUrl {
     }
 
     fn parse_inner(text: &str, shown: &str) -> Result<Self, String> {
-        if text.bytes().any(|b| b < 0x20 || b == 0x7f) {
-            return Err(format!(
-                "parse {shown}: net/url: invalid control character in URL"
-            ));
-        }
-        let no_frag = text.split('#').next().unwrap_or_default();
-        let (scheme, rest) = go_scheme(no_frag).map_err(|e| format!("parse {shown}: {e}"))?;
-        let scheme = scheme.to_ascii_lowercase();
+        let (scheme, host) = go_url_parse(text, shown)?;
         if scheme != "http" && scheme != "https" {
             return Err(format!("unsupported scheme {} for URL", quote(&scheme)));
         }
-        let rest = rest.split('?').next().unwrap_or_default();
-        let host = match rest.strip_prefix("//") {
-            Some(authority) => {
-                let authority = authority.split('/').next().unwrap_or_default();
-                let host = authority.rsplit('@').next().unwrap_or_default();
-                check_go_host(host).map_err(|e| format!("parse {shown}: {e}"))?;
-                host
-            }
-            None => "",
-        };
         if host.is_empty() {
             return Err("missing host for URL".to_string());
         }
@@ -108,6 +91,29 @@ impl Serialize for HttpUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text)
     }
+}
+
+/// The checks of Go's `url.Parse` that matter for configuration values, with Go's messages
+/// (`shown` is the quoted text to print): returns the lowercased scheme and the host.
+pub(crate) fn go_url_parse(text: &str, shown: &str) -> Result<(String, String), String> {
+    if text.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(format!(
+            "parse {shown}: net/url: invalid control character in URL"
+        ));
+    }
+    let no_frag = text.split('#').next().unwrap_or_default();
+    let (scheme, rest) = go_scheme(no_frag).map_err(|e| format!("parse {shown}: {e}"))?;
+    let rest = rest.split('?').next().unwrap_or_default();
+    let host = match rest.strip_prefix("//") {
+        Some(authority) => {
+            let authority = authority.split('/').next().unwrap_or_default();
+            let host = authority.rsplit('@').next().unwrap_or_default();
+            check_go_host(host).map_err(|e| format!("parse {shown}: {e}"))?;
+            host
+        }
+        None => "",
+    };
+    Ok((scheme.to_ascii_lowercase(), host.to_string()))
 }
 
 /// Go's `getScheme`: the scheme (possibly empty) and the rest.

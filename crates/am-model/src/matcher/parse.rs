@@ -5,7 +5,7 @@
 //! Label names are validated per mode by [`is_valid_label_name`] (upstream's
 //! `compat.IsValidLabelName`); the parsers themselves do not validate names beyond their grammar.
 
-use super::lexer::LexError;
+pub use super::lexer::LexError;
 use super::{Matcher, MatcherError, Matchers, parse_classic, parse_utf8};
 use crate::labels::{is_valid_legacy_label_name, is_valid_utf8_label_name};
 

@@ -135,7 +135,7 @@ impl GoRegex {
     /// program would exceed [`SIZE_LIMIT`].
     pub fn new_anchored(pattern: &str) -> Result<Self, RegexError> {
         let whole = format!("^(?:{pattern})$");
-        Self::compile(pattern, &whole)
+        Self::compile(pattern, &whole, SIZE_LIMIT)
     }
 
     /// Compiles `pattern` unanchored, like Go's `regexp.Compile(pattern)`.
@@ -143,16 +143,16 @@ impl GoRegex {
     /// # Errors
     /// As for [`GoRegex::new_anchored`].
     pub fn new(pattern: &str) -> Result<Self, RegexError> {
-        Self::compile(pattern, pattern)
+        Self::compile(pattern, pattern, SIZE_LIMIT)
     }
 
-    fn compile(pattern: &str, whole: &str) -> Result<Self, RegexError> {
+    fn compile(pattern: &str, whole: &str, size_limit: usize) -> Result<Self, RegexError> {
         let tree = syntax::parse(whole)?;
         let height = tree.height;
         let build = move || {
             let printed = translate::to_hir(&tree).to_string();
             ::regex::RegexBuilder::new(&printed)
-                .size_limit(SIZE_LIMIT)
+                .size_limit(size_limit)
                 .nest_limit(translate::NEST_LIMIT)
                 .build()
                 .map_err(|e| match e {
