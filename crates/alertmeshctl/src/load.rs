@@ -45,7 +45,7 @@ pub fn load(
         has_global: true,
         has_route: true,
         inhibit_rules: config.inhibit_rules.len(),
-        receivers: config.receivers.len() + 1,
+        receivers: config.receivers.len(),
         templates: config.template_paths,
     })
 }

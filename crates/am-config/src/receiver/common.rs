@@ -380,15 +380,9 @@ pub(crate) fn check_template_delims(text: &str) -> Result<(), String> {
         match word {
             _ if body.is_empty() => return err(start, "missing value for command"),
             "if" | "range" | "with" | "define" | "block" => open.push(word),
-            "end" => {
-                if open.pop().is_none() {
-                    return err(start, "unexpected {{end}}");
-                }
-            }
-            "else" => {
-                if !matches!(open.last(), Some(&("if" | "range" | "with"))) {
-                    return err(start, "unexpected {{else}}");
-                }
+            "end" if open.pop().is_none() => return err(start, "unexpected {{end}}"),
+            "else" if !matches!(open.last(), Some(&("if" | "range" | "with"))) => {
+                return err(start, "unexpected {{else}}");
             }
             _ => {}
         }
