@@ -23,7 +23,13 @@ pub struct ConfigError {
 impl ConfigError {
     /// A new error at `path` with no line or file yet; the loader fills those in.
     pub fn at(path: YamlPath, message: impl Into<String>) -> Self {
-        Self { file: None, line: None, path, message: message.into(), hint: None }
+        Self {
+            file: None,
+            line: None,
+            path,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// Adds a hint.

@@ -87,7 +87,12 @@ mod tests {
 
     #[test]
     fn prints_like_operators_read_it() {
-        let p = YamlPath::root().key("route").key("routes").index(2).key("matchers").index(0);
+        let p = YamlPath::root()
+            .key("route")
+            .key("routes")
+            .index(2)
+            .key("matchers")
+            .index(0);
         assert_eq!(p.to_string(), "route.routes[2].matchers[0]");
         assert_eq!(YamlPath::parse("route.routes[2].matchers[0]"), p);
         assert_eq!(YamlPath::root().index(1).to_string(), "[1]");
