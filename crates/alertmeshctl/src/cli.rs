@@ -8,9 +8,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use am_model::duration::GoDuration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::go_duration;
 
 const ROOT_LONG_ABOUT: &str = "\
 View and modify the current Alertmanager state.
@@ -225,6 +224,17 @@ pub struct SilenceAddArgs {
     /// Duration of silence
     #[arg(short = 'd', long, default_value = "1h")]
     pub duration: String,
+    /// When the silence starts and ends, and its comment.
+    #[command(flatten)]
+    pub window: SilenceWindowArgs,
+    /// Matchers (a first bare word means alertname=<word>)
+    #[arg(value_name = "MATCHER")]
+    pub matcher_groups: Vec<String>,
+}
+
+/// The `--start`, `--end` and `--comment` flags of `silence add` and `silence update`.
+#[derive(Debug, Args)]
+pub struct SilenceWindowArgs {
     /// Set when the silence should start (RFC3339)
     #[arg(long)]
     pub start: Option<String>,
@@ -234,9 +244,6 @@ pub struct SilenceAddArgs {
     /// A comment to help describe the silence
     #[arg(short = 'c', long)]
     pub comment: Option<String>,
-    /// Matchers (a first bare word means alertname=<word>)
-    #[arg(value_name = "MATCHER")]
-    pub matcher_groups: Vec<String>,
 }
 
 /// `silence query` arguments.
@@ -279,15 +286,9 @@ pub struct SilenceUpdateArgs {
     /// Duration of silence
     #[arg(short = 'd', long)]
     pub duration: Option<String>,
-    /// Set when the silence should start (RFC3339)
-    #[arg(long)]
-    pub start: Option<String>,
-    /// Set when the silence should end, overriding --duration (RFC3339)
-    #[arg(long)]
-    pub end: Option<String>,
-    /// A comment to help describe the silence
-    #[arg(short = 'c', long)]
-    pub comment: Option<String>,
+    /// When the silence starts and ends, and its comment.
+    #[command(flatten)]
+    pub window: SilenceWindowArgs,
     /// Silence IDs to update
     #[arg(value_name = "SILENCE_ID")]
     pub ids: Vec<String>,
@@ -414,10 +415,38 @@ pub enum TemplateType {
     Html,
 }
 
+/// A duration flag in Go's `time.ParseDuration` syntax (kingpin's `DurationVar`); negative
+/// durations are rejected because no flag of ours has a use for them.
 fn parse_timeout(text: &str) -> Result<Duration, String> {
-    go_duration::parse(text).map_err(|e| e.to_string())
+    text.parse::<GoDuration>()
+        .map(Duration::from)
+        .map_err(|e| e.to_string())
 }
 
 fn parse_url(text: &str) -> Result<url::Url, String> {
     url::Url::parse(text).map_err(|e| format!("invalid URL {text:?}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_use_go_duration_syntax() {
+        assert_eq!(parse_timeout("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_timeout("1.5h"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_timeout("+300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_timeout("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_timeout("1d"),
+            Err(r#"time: unknown unit "d" in duration "1d""#.to_owned())
+        );
+        assert_eq!(
+            parse_timeout("5"),
+            Err(r#"time: missing unit in duration "5""#.to_owned())
+        );
+        for bad in ["", "-5s", "s", "1..5s", "5 s", "1h-5m", "."] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
 }

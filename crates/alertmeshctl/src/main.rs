@@ -4,12 +4,11 @@
 //! fail with a clear error until they are implemented.
 //!
 //! Layout: `cli` parses the command line, `check_config` prints amtool's report, `load` adapts
-//! `am_config` to it, `go_glob` and `go_duration` reproduce the Go library syntaxes that amtool's
-//! users rely on.
+//! `am_config` to it, `go_glob` reproduces the Go glob syntax that amtool's users rely on (Go
+//! durations come from `am_model::duration`).
 
 mod check_config;
 mod cli;
-mod go_duration;
 mod go_glob;
 mod load;
 

@@ -18,11 +18,7 @@ use std::process::Command;
 /// Corpus files on which we knowingly still disagree with amtool, each with the reason (a bug
 /// reported to the owners of `am-config`). The test fails when one of them starts to agree, so
 /// the entry is removed together with the fix.
-const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[(
-    "invalid/yaml-merge-conflicts-with-map-key.yml",
-    "am-config's YAML layer lets an explicit key override a key merged into a plain map; \
-     yaml.v2's strict mode reports `key \"team\" already set in map`",
-)];
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
 
 /// The corpus folders and what each tool must say about their files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,12 +8,18 @@
 //! where upstream tells them apart (it does for nothing at v0.28, but printing keeps the file's
 //! intent). Maps are `BTreeMap`: Go iterates them in random order and sorts the result, and
 //! yaml.v2 prints them sorted by key.
+//!
+//! A null list entry (`receivers: [~]`) is not decoded like `{}`: yaml.v2 gives a Go struct
+//! element its zero value without calling its `UnmarshalYAML`, and a pointer element `nil`.
+//! The lists where that differs from `{}` keep the entry as `None`: `receivers` and both time
+//! interval lists (a nameless entry that skips the missing-name check) and `routes` (a `nil`
+//! `*Route`, on which upstream crashes). A null inhibition rule is the same as `{}`.
 
 use std::collections::BTreeMap;
 
 use am_model::duration::PromDuration;
 use am_model::time_interval::TimeInterval;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::global::RawGlobal;
 use crate::receiver::RawReceiver;
@@ -32,18 +38,19 @@ pub struct RawConfig {
     /// `inhibit_rules:`.
     #[serde(default)]
     pub inhibit_rules: Option<Vec<RawInhibitRule>>,
-    /// `receivers:`.
+    /// `receivers:`; a null entry is `None` (a nameless receiver in upstream v0.28).
     #[serde(default)]
-    pub receivers: Option<Vec<RawReceiver>>,
+    pub receivers: Option<Vec<Option<RawReceiver>>>,
     /// `templates:` file globs.
     #[serde(default)]
     pub templates: Option<Vec<String>>,
-    /// `mute_time_intervals:` (deprecated spelling of `time_intervals`).
+    /// `mute_time_intervals:` (deprecated spelling of `time_intervals`); a null entry is
+    /// `None` (a nameless interval in upstream v0.28).
     #[serde(default)]
-    pub mute_time_intervals: Option<Vec<RawTimeInterval>>,
-    /// `time_intervals:` named time intervals.
+    pub mute_time_intervals: Option<Vec<Option<RawTimeInterval>>>,
+    /// `time_intervals:` named time intervals; a null entry is `None`, as above.
     #[serde(default)]
-    pub time_intervals: Option<Vec<RawTimeInterval>>,
+    pub time_intervals: Option<Vec<Option<RawTimeInterval>>>,
 }
 
 /// One node of the routing tree as written (upstream `config.Route`).
@@ -74,9 +81,9 @@ pub struct RawRoute {
     /// `continue:` keep matching siblings after this route matched.
     #[serde(default, rename = "continue")]
     pub continue_matching: Option<bool>,
-    /// `routes:` child routes.
+    /// `routes:` child routes; a null entry is `None` (refused: upstream crashes on it).
     #[serde(default)]
-    pub routes: Option<Vec<RawRoute>>,
+    pub routes: Option<Vec<Option<RawRoute>>>,
     /// `group_wait:`.
     #[serde(default)]
     pub group_wait: Option<PromDuration>,
@@ -126,4 +133,36 @@ pub struct RawTimeInterval {
     /// `time_intervals:` the periods; the named interval contains an instant when any does.
     #[serde(default)]
     pub time_intervals: Option<Vec<TimeInterval>>,
+}
+
+/// `deserialize_with` for an `Option` field whose Go type is a plain value with a non-zero
+/// default (a template string, `send_resolved: true`): yaml.v2 gives an explicit null the
+/// zero value, overriding the default that `UnmarshalYAML` set before decoding. So a null
+/// reads as `Some(T::default())`, while an absent key stays `None` (use with
+/// `#[serde(default)]`). Fields that are Go pointers, or whose default is already the zero
+/// value, keep plain `Option` semantics (null = absent).
+///
+/// # Errors
+/// Whatever decoding `T` fails with.
+pub(crate) fn null_is_zero<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Some(
+        Option::<T>::deserialize(deserializer)?.unwrap_or_default(),
+    ))
+}
+
+/// [`null_is_zero`] for a Go `time.Duration` written as text: a null is `"0s"`.
+///
+/// # Errors
+/// Whatever decoding a string fails with.
+pub(crate) fn null_is_zero_duration<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(Some(
+        Option::<String>::deserialize(deserializer)?.unwrap_or_else(|| "0s".to_string()),
+    ))
 }

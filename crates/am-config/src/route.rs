@@ -294,6 +294,15 @@ impl RouteBuilder<'_> {
         self.errors.push(ConfigError::at(path.clone(), message));
     }
 
+    /// A null entry in `routes:`: yaml.v2 decodes it as a `nil` `*Route`, on which upstream
+    /// (0.25 to 0.28) crashes while checking receivers; refused here instead.
+    fn null_route(&mut self, path: &YamlPath) {
+        self.errors.push(
+            ConfigError::at(path.clone(), "route must not be empty (null)")
+                .with_hint("write {} for a route that matches every alert, or remove the entry"),
+        );
+    }
+
     /// Validates one node and its children against its parent's options.
     fn node(&mut self, raw: RawRoute, parent: &Inherited<'_>, path: &YamlPath) -> Option<Route> {
         let receiver = match raw.receiver.as_deref() {
@@ -354,7 +363,16 @@ impl RouteBuilder<'_> {
             .unwrap_or_default()
             .into_iter()
             .enumerate()
-            .map(|(i, child)| self.node(child, &inherited, &routes_path.index(i)))
+            .map(|(i, child)| {
+                let child_path = routes_path.index(i);
+                match child {
+                    Some(child) => self.node(child, &inherited, &child_path),
+                    None => {
+                        self.null_route(&child_path);
+                        None
+                    }
+                }
+            })
             .collect();
 
         let spec = RouteSpec {

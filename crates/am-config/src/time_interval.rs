@@ -50,9 +50,13 @@ pub struct NamedTimeInterval {
 /// Validates both lists: names must be present and unique across the two lists (the
 /// `mute_time_intervals` list is checked first, as upstream does). Entries with errors are
 /// left out of the result.
+///
+/// A null entry is upstream v0.28's zero `TimeInterval`: yaml.v2 does not call its
+/// `UnmarshalYAML`, so it skips the missing-name check and becomes an interval named ""
+/// with no periods (never active); a second one is a duplicate name.
 pub(crate) fn named_intervals(
-    mute_time_intervals: Option<Vec<RawTimeInterval>>,
-    time_intervals: Option<Vec<RawTimeInterval>>,
+    mute_time_intervals: Option<Vec<Option<RawTimeInterval>>>,
+    time_intervals: Option<Vec<Option<RawTimeInterval>>>,
     errors: &mut Vec<ConfigError>,
 ) -> Vec<NamedTimeInterval> {
     let mut seen = HashSet::new();
@@ -68,15 +72,21 @@ pub(crate) fn named_intervals(
     for (list, entries, what) in lists {
         let list_path = YamlPath::root().key(list.key());
         for (i, raw) in entries.unwrap_or_default().into_iter().enumerate() {
-            let name_path = list_path.index(i).key("name");
-            let name = raw.name.unwrap_or_default();
-            if name.is_empty() {
-                errors.push(ConfigError::at(
-                    name_path,
-                    format!("missing name in {what}"),
-                ));
-                continue;
-            }
+            let (name, intervals, name_path) = match raw {
+                Some(raw) => {
+                    let name_path = list_path.index(i).key("name");
+                    let name = raw.name.unwrap_or_default();
+                    if name.is_empty() {
+                        errors.push(ConfigError::at(
+                            name_path,
+                            format!("missing name in {what}"),
+                        ));
+                        continue;
+                    }
+                    (name, raw.time_intervals.unwrap_or_default(), name_path)
+                }
+                None => (String::new(), Vec::new(), list_path.index(i)),
+            };
             if !seen.insert(name.clone()) {
                 errors.push(ConfigError::at(
                     name_path,
@@ -86,7 +96,7 @@ pub(crate) fn named_intervals(
             }
             out.push(NamedTimeInterval {
                 name,
-                intervals: raw.time_intervals.unwrap_or_default(),
+                intervals,
                 list,
             });
         }

@@ -40,10 +40,22 @@ pub(crate) fn validate(
 
     // Receivers: names must be unique; each is validated against `global` (skipped when
     // `global` itself is invalid, to avoid follow-up errors about missing global values).
+    // A null entry is upstream v0.28's zero `Receiver`: it skips the missing-name check and
+    // is a receiver named "" without integrations (which no route can use), so a second
+    // one is a duplicate name.
     let mut receiver_names = HashSet::new();
     let mut receivers = Vec::new();
     for (i, raw_receiver) in raw.receivers.unwrap_or_default().into_iter().enumerate() {
         let path = root.key("receivers").index(i);
+        let Some(raw_receiver) = raw_receiver else {
+            if receiver_names.insert(String::new()) {
+                receivers.push(Receiver::default());
+            } else {
+                let message = format!("notification config name {} is not unique", quote(""));
+                errors.push(ConfigError::at(path, message));
+            }
+            continue;
+        };
         let name = raw_receiver.name.clone().unwrap_or_default();
         if !name.is_empty() && !receiver_names.insert(name.clone()) {
             let message = format!("notification config name {} is not unique", quote(&name));

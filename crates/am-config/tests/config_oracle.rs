@@ -6,12 +6,11 @@
 //! inhibition rules, and the printed `route`, `inhibit_rules`, `templates` and time interval
 //! sections.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use am_config::{Config, GroupBy, LoadOptions, Route, load_str};
 use am_model::matcher::{Matchers, ParseMode};
+use am_testkit::{GoOracle, TestRng};
 use serde_json::Value;
 
 /// Handwritten cases: edge cases of inheritance, grouping and matcher forms, and errors.
@@ -60,31 +59,6 @@ const CASES: &[&str] = &[
     "route: {receiver: a}\nreceivers: [{name: a}]\ntracing: {}\n",
 ];
 
-/// A small deterministic generator (64-bit LCG) for random route trees.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
 const DURATIONS: &[&str] = &["10s", "30s", "1m", "5m", "90m", "4h", "1d", "1w", "0s"];
 const LABELS: &[&str] = &["alertname", "cluster", "env", "service", "severity", "..."];
 const MATCHER_STRINGS: &[&str] = &[
@@ -98,7 +72,7 @@ const MATCHER_STRINGS: &[&str] = &[
 ];
 const PATTERNS: &[&str] = &["a|b", ".*", "db-[0-9]+", "", "(x", "^prod$"];
 
-fn node(rng: &mut Rng, depth: usize, root: bool, out: &mut String, indent: &str) {
+fn node(rng: &mut TestRng, depth: usize, root: bool, out: &mut String, indent: &str) {
     let mut fields: Vec<String> = Vec::new();
     if root || rng.chance(50) {
         let receiver = if rng.chance(3) {
@@ -210,7 +184,7 @@ fn node(rng: &mut Rng, depth: usize, root: bool, out: &mut String, indent: &str)
     }
 }
 
-fn random_case(rng: &mut Rng) -> String {
+fn random_case(rng: &mut TestRng) -> String {
     let mut out = String::from("route:\n");
     node(rng, 0, true, &mut out, "  ");
     out.push_str("receivers: [{name: a}, {name: b}, {name: c}]\n");
@@ -229,35 +203,10 @@ fn random_case(rng: &mut Rng) -> String {
     out
 }
 
-fn run_oracle(cases: &[String]) -> Vec<Value> {
-    let Some(_go) = am_testkit::require_tool("go") else {
-        return Vec::new();
-    };
+/// Every case through one oracle process; `None` when Go is missing and that is allowed.
+fn run_oracle(cases: &[String]) -> Option<Vec<Value>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/config_oracle");
-    let tmp = am_testkit::tempdir();
-    let bin = am_testkit::build_go_program(&src, tmp.path(), "config_oracle");
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start oracle");
-    let mut input = String::new();
-    for case in cases {
-        input.push_str(&serde_json::to_string(case).unwrap());
-        input.push('\n');
-    }
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().expect("oracle output");
-    assert!(output.status.success(), "oracle failed");
-    let text = String::from_utf8(output.stdout).unwrap();
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    Some(GoOracle::build(&src, "config_oracle")?.run_json(cases))
 }
 
 fn walk_routes(route: &Route, parent_key: Option<&str>, out: &mut Vec<Value>) {
@@ -366,12 +315,11 @@ fn normalize_go_error(message: &str) -> String {
 #[test]
 fn agrees_with_upstream_config_and_dispatch() {
     let mut cases: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
-    let mut rng = Rng(0x5eed_c0f1_9000_0028);
-    cases.extend((0..150).map(|_| random_case(&mut rng)));
-    let results = run_oracle(&cases);
-    if results.is_empty() {
+    let mut rng = TestRng::new(0x5eed_c0f1_9000_0028);
+    cases.extend((0..200).map(|_| random_case(&mut rng)));
+    let Some(results) = run_oracle(&cases) else {
         return;
-    }
+    };
     assert_eq!(results.len(), cases.len());
     let opts = LoadOptions {
         matcher_mode: ParseMode::Classic,

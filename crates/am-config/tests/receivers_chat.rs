@@ -1,43 +1,21 @@
 //! Chat receivers (Slack, Discord, Microsoft Teams v1/v2, Webex, Telegram, Rocket.Chat,
 //! WeChat): defaults, inheritance from `global`, validation rules and printing.
 
-use am_config::error::ConfigError;
-use am_config::global::{GlobalConfig, RawGlobal};
+mod common;
+
+use am_config::global::GlobalConfig;
 use am_config::receiver::url::SecretUrlSource;
-use am_config::receiver::{RawReceiver, Receiver};
 use am_config::secret::{Secret, SecretSource};
-use am_config::yaml::{YamlPath, from_str};
+use common::{Entry, global, printed};
 use serde_json::{Value, json};
 
-fn global(yaml: &str) -> GlobalConfig {
-    let (raw, _) = from_str::<RawGlobal>(yaml).expect("global parses");
-    GlobalConfig::from_raw(Some(raw), &YamlPath::parse("global")).expect("global validates")
-}
-
-fn load(global: &GlobalConfig, yaml: &str) -> Result<Receiver, Vec<ConfigError>> {
-    let (raw, _) = from_str::<RawReceiver>(yaml).expect("receiver parses");
-    Receiver::from_raw(raw, global, &YamlPath::parse("receivers[0]"))
-}
-
-fn ok(global: &GlobalConfig, yaml: &str) -> Receiver {
-    load(global, yaml).unwrap_or_else(|e| panic!("unexpected errors: {e:?}"))
-}
-
-fn errors(global: &GlobalConfig, yaml: &str) -> Vec<String> {
-    match load(global, yaml) {
-        Ok(r) => panic!("expected errors, got {r:?}"),
-        Err(e) => e.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn printed(r: &Receiver) -> Value {
-    serde_json::to_value(r).expect("serializes")
-}
+/// The entry under test; error paths name it.
+const RECEIVER: Entry = Entry("receivers[0]");
 
 #[test]
 fn slack_inherits_global_api_url_and_applies_defaults() {
     let g = global("slack_api_url: https://hooks.slack.com/services/T0/B0/xoxsecret\n");
-    let r = ok(&g, "name: s\nslack_configs:\n- channel: '#ops'\n");
+    let r = RECEIVER.ok(&g, "name: s\nslack_configs:\n- channel: '#ops'\n");
     let s = &r.slack_configs[0];
     assert!(!s.send_resolved);
     assert_eq!(Some(&s.api_url), g.slack_api_url.as_ref());
@@ -62,9 +40,11 @@ fn slack_inherits_global_api_url_and_applies_defaults() {
     assert!(p["slack_configs"][0].get("image_url").is_none());
 
     let from_file = global("slack_api_url_file: /run/slack\n");
-    let s = &ok(&from_file, "name: s\nslack_configs:\n- {}\n").slack_configs[0];
+    let s = &RECEIVER
+        .ok(&from_file, "name: s\nslack_configs:\n- {}\n")
+        .slack_configs[0];
     assert_eq!(s.api_url, SecretUrlSource::File("/run/slack".into()));
-    let own = ok(
+    let own = RECEIVER.ok(
         &from_file,
         "name: s\nslack_configs:\n- api_url_file: /own\n",
     );
@@ -82,7 +62,7 @@ slack_configs:
   - {type: button, text: Open, url: 'https://x', name: dropped, value: dropped, confirm: {text: sure}}
   - {type: button, text: Ack, name: ack, value: '1', confirm: {text: sure, ok_text: yes}}
 "#;
-    let s = &ok(&g, yaml).slack_configs[0];
+    let s = &RECEIVER.ok(&g, yaml).slack_configs[0];
     assert_eq!(s.fields[0].short, Some(true));
     assert_eq!(
         (s.actions[0].name.as_str(), s.actions[0].value.as_str()),
@@ -108,11 +88,11 @@ slack_configs:
 fn slack_errors() {
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(&none, "name: s\nslack_configs:\n- channel: x\n"),
+        RECEIVER.errors(&none, "name: s\nslack_configs:\n- channel: x\n"),
         ["receivers[0].slack_configs[0]: no global Slack API URL set either inline or in a file"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &none,
             "name: s\nslack_configs:\n- api_url: http://a/\n  api_url_file: /f\n"
         ),
@@ -121,7 +101,7 @@ fn slack_errors() {
     let g = global("slack_api_url: https://hooks.example/x\n");
     let yaml = "name: s\nslack_configs:\n- fields: [{value: v}, {title: t}]\n  actions: [{text: a, url: u}, {type: b}, {type: b, text: t, confirm: {title: x}}]\n";
     assert_eq!(
-        errors(&g, yaml),
+        RECEIVER.errors(&g, yaml),
         [
             "receivers[0].slack_configs[0].fields[0]: missing title in Slack field configuration",
             "receivers[0].slack_configs[0].fields[1]: missing value in Slack field configuration",
@@ -138,7 +118,7 @@ fn slack_errors() {
 fn webhook_url_style_integrations() {
     let g = GlobalConfig::default();
     let yaml = "name: c\ndiscord_configs:\n- webhook_url: https://discord.example/api/webhooks/1/d1scord\nmsteams_configs:\n- webhook_url_file: /run/teams\n  summary: s\nmsteamsv2_configs:\n- webhook_url: https://flow.example/t3ams\n  send_resolved: false\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     assert_eq!(r.integration_count(), 3);
     let d = &r.discord_configs[0];
     assert!(d.send_resolved);
@@ -177,13 +157,13 @@ fn webhook_url_style_integrations() {
 
     for kind in ["discord_configs", "msteams_configs", "msteamsv2_configs"] {
         assert_eq!(
-            errors(&g, &format!("name: c\n{kind}:\n- title: x\n")),
+            RECEIVER.errors(&g, &format!("name: c\n{kind}:\n- title: x\n")),
             [format!(
                 "receivers[0].{kind}[0]: one of webhook_url or webhook_url_file must be configured"
             )]
         );
         assert_eq!(
-            errors(
+            RECEIVER.errors(
                 &g,
                 &format!("name: c\n{kind}:\n- webhook_url: http://a/\n  webhook_url_file: /f\n")
             ),
@@ -198,18 +178,18 @@ fn webhook_url_style_integrations() {
 fn webex_requires_room_and_own_authorization() {
     let g = global("http_config:\n  authorization: {credentials: global-token}\n");
     assert_eq!(
-        errors(&g, "name: w\nwebex_configs:\n- room_id: r\n"),
+        RECEIVER.errors(&g, "name: w\nwebex_configs:\n- room_id: r\n"),
         ["receivers[0].webex_configs[0]: missing webex_configs.http_config.authorization"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: w\nwebex_configs:\n- http_config: {authorization: {credentials: t}}\n"
         ),
         ["receivers[0].webex_configs[0]: missing room_id on webex_config"]
     );
     // A bearer token becomes the authorization.
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: w\nwebex_configs:\n- room_id: r\n  http_config: {bearer_token: b3arer}\n",
     );
@@ -231,7 +211,7 @@ fn webex_requires_room_and_own_authorization() {
 #[test]
 fn telegram() {
     let g = global("telegram_api_url: https://tg.example\n");
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: t\ntelegram_configs:\n- bot_token: 123:b0t\n  chat_id: -100\n  message_thread_id: 7\n",
     );
@@ -248,7 +228,7 @@ fn telegram() {
             .get("disable_notifications")
             .is_none()
     );
-    let explicit_empty = ok(
+    let explicit_empty = RECEIVER.ok(
         &g,
         "name: t\ntelegram_configs:\n- bot_token_file: /f\n  chat_id: 1\n  parse_mode: ''\n",
     );
@@ -256,13 +236,13 @@ fn telegram() {
 
     let e = GlobalConfig::default();
     assert_eq!(
-        errors(&e, "name: t\ntelegram_configs:\n- chat_id: 1\n"),
+        RECEIVER.errors(&e, "name: t\ntelegram_configs:\n- chat_id: 1\n"),
         [
             "receivers[0].telegram_configs[0]: missing bot_token or bot_token_file on telegram_config"
         ]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &e,
             "name: t\ntelegram_configs:\n- bot_token: a\n  bot_token_file: b\n  chat_id: 0\n  parse_mode: md\n"
         ),
@@ -277,7 +257,7 @@ fn telegram() {
 #[test]
 fn rocketchat_tokens_inherit_from_global() {
     let g = global("rocketchat_token: gl0bal-token\nrocketchat_token_id_file: /run/id\n");
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: r\nrocketchat_configs:\n- channel: '#c'\n  fields: [{title: t}]\n  actions: [{type: button, msginchatwindow: true}]\n",
     );
@@ -305,14 +285,14 @@ fn rocketchat_tokens_inherit_from_global() {
 
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(&none, "name: r\nrocketchat_configs:\n- {}\n"),
+        RECEIVER.errors(&none, "name: r\nrocketchat_configs:\n- {}\n"),
         [
             "receivers[0].rocketchat_configs[0]: no global Rocketchat Token set either inline or in a file",
             "receivers[0].rocketchat_configs[0]: no global Rocketchat TokenID set either inline or in a file",
         ]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &none,
             "name: r\nrocketchat_configs:\n- {token: a, token_file: b, token_id: c}\n"
         ),
@@ -321,7 +301,7 @@ fn rocketchat_tokens_inherit_from_global() {
         ]
     );
     // An explicitly empty token counts as set (upstream's `*Secret`).
-    let empty = ok(
+    let empty = RECEIVER.ok(
         &none,
         "name: r\nrocketchat_configs:\n- {token: '', token_id: i}\n",
     );
@@ -340,7 +320,7 @@ fn wechat() {
     let g = global(
         "wechat_api_secret: w3chat\nwechat_api_corp_id: corp\nwechat_api_url: https://wx.example/cgi\n",
     );
-    let r = ok(&g, "name: w\nwechat_configs:\n- message_type: markdown\n");
+    let r = RECEIVER.ok(&g, "name: w\nwechat_configs:\n- message_type: markdown\n");
     let w = &r.wechat_configs[0];
     assert_eq!(w.api_secret.expose(), "w3chat");
     assert_eq!(w.corp_id, "corp");
@@ -348,12 +328,12 @@ fn wechat() {
     assert_eq!(w.message_type, "markdown");
     assert_eq!(w.to_user, r#"{{ template "wechat.default.to_user" . }}"#);
     assert!(!printed(&r).to_string().contains("w3chat"));
-    let d = ok(&g, "name: w\nwechat_configs:\n- {}\n");
+    let d = RECEIVER.ok(&g, "name: w\nwechat_configs:\n- {}\n");
     assert_eq!(d.wechat_configs[0].message_type, "text");
 
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(&none, "name: w\nwechat_configs:\n- message_type: html\n"),
+        RECEIVER.errors(&none, "name: w\nwechat_configs:\n- message_type: html\n"),
         [
             "receivers[0].wechat_configs[0].message_type: weChat message type \"html\" does not match valid options ^(text|markdown)$",
             "receivers[0].wechat_configs[0]: no global Wechat ApiSecret set",

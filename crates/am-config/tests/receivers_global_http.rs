@@ -1,15 +1,17 @@
 //! The `global` section (defaults, checks, printing) and `http_config` (prometheus/common's
 //! `HTTPClientConfig.Validate` rules, inheritance, printing, relative paths).
 
+mod common;
+
 use std::path::Path;
 
 use am_config::error::ConfigError;
 use am_config::global::{GlobalConfig, RawGlobal};
 use am_config::http_config::{HttpAuth, HttpClientConfig, RawHttpClientConfig};
 use am_config::receiver::url::SecretUrlSource;
-use am_config::receiver::{RawReceiver, Receiver};
 use am_config::secret::{SecretSource, ValueSource};
 use am_config::yaml::{YamlPath, from_str};
+use common::Entry;
 use serde_json::{Value, json};
 
 fn global(yaml: &str) -> Result<GlobalConfig, Vec<String>> {
@@ -24,10 +26,8 @@ fn http(yaml: &str) -> Result<HttpClientConfig, Vec<String>> {
         .map_err(|e: Vec<ConfigError>| e.iter().map(|e| e.message.clone()).collect())
 }
 
-fn receiver(g: &GlobalConfig, yaml: &str) -> Receiver {
-    let (raw, _) = from_str::<RawReceiver>(yaml).expect("receiver parses");
-    Receiver::from_raw(raw, g, &YamlPath::parse("receivers[0]")).expect("receiver validates")
-}
+/// The receiver entry used to check `http_config` inheritance.
+const RECEIVER: Entry = Entry("receivers[0]");
 
 #[test]
 fn defaults_print_like_upstream() {
@@ -107,7 +107,7 @@ fn integrations_inherit_the_global_http_config_unless_they_have_one() {
         "http_config:\n  proxy_url: http://user:pa55@proxy:3128\n  follow_redirects: false\n",
     )
     .unwrap();
-    let r = receiver(
+    let r = RECEIVER.ok(
         &g,
         "name: r\nwebhook_configs:\n- url: http://a/\n- url: http://b/\n  http_config: {enable_http2: false}\n",
     );

@@ -8,13 +8,12 @@
 //! settings (`smtp_tls_config`, email `tls_config`) and has Rocket.Chat/Jira globals; webhooks
 //! (URL became a secret) and the integrations added after 0.25 are covered by other tests.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use am_config::global::{GlobalConfig, RawGlobal};
 use am_config::receiver::{RawReceiver, Receiver};
 use am_config::yaml::{YamlPath, from_str};
+use am_testkit::GoOracle;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -33,33 +32,8 @@ struct GoResult {
 }
 
 fn oracle(configs: &[String]) -> Option<Vec<GoResult>> {
-    am_testkit::require_tool("go")?;
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/receivers_oracle");
-    let dir = am_testkit::tempdir();
-    let bin = am_testkit::build_go_program(&src, dir.path(), "receivers_oracle");
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("oracle starts");
-    let mut input = String::new();
-    for c in configs {
-        input.push_str(&serde_json::to_string(c).unwrap());
-        input.push('\n');
-    }
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().expect("oracle runs");
-    assert!(out.status.success());
-    let results: Vec<GoResult> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let results: Vec<GoResult> = GoOracle::build(&src, "receivers_oracle")?.run_json(configs);
     assert_eq!(results.len(), configs.len());
     Some(results)
 }

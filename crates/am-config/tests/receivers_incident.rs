@@ -1,43 +1,21 @@
 //! Incident and paging receivers (PagerDuty, OpsGenie, VictorOps, Pushover, SNS, Jira):
 //! defaults, inheritance from `global`, validation rules and printing.
 
-use am_config::error::ConfigError;
-use am_config::global::{GlobalConfig, RawGlobal};
-use am_config::receiver::{RawReceiver, Receiver};
+mod common;
+
+use am_config::global::GlobalConfig;
 use am_config::secret::{Secret, SecretSource};
-use am_config::yaml::{YamlPath, from_str};
-use serde_json::{Value, json};
+use common::{Entry, global, printed};
+use serde_json::json;
 
-fn global(yaml: &str) -> GlobalConfig {
-    let (raw, _) = from_str::<RawGlobal>(yaml).expect("global parses");
-    GlobalConfig::from_raw(Some(raw), &YamlPath::parse("global")).expect("global validates")
-}
-
-fn load(global: &GlobalConfig, yaml: &str) -> Result<Receiver, Vec<ConfigError>> {
-    let (raw, _) = from_str::<RawReceiver>(yaml).expect("receiver parses");
-    Receiver::from_raw(raw, global, &YamlPath::parse("receivers[1]"))
-}
-
-fn ok(global: &GlobalConfig, yaml: &str) -> Receiver {
-    load(global, yaml).unwrap_or_else(|e| panic!("unexpected errors: {e:?}"))
-}
-
-fn errors(global: &GlobalConfig, yaml: &str) -> Vec<String> {
-    match load(global, yaml) {
-        Ok(r) => panic!("expected errors, got {r:?}"),
-        Err(e) => e.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn printed(r: &Receiver) -> Value {
-    serde_json::to_value(r).expect("serializes")
-}
+/// The entry under test; error paths name it.
+const RECEIVER: Entry = Entry("receivers[1]");
 
 #[test]
 fn pagerduty_defaults_details_and_source() {
     let g = GlobalConfig::default();
     let yaml = "name: p\npagerduty_configs:\n- routing_key: r0uting\n  details: {firing: custom, team: ops}\n  images: [{src: s}]\n  links: [{href: h, text: t}]\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     let p = &r.pagerduty_configs[0];
     assert!(p.send_resolved);
     assert_eq!(p.url.as_str(), "https://events.pagerduty.com/v2/enqueue");
@@ -78,7 +56,7 @@ fn pagerduty_defaults_details_and_source() {
     assert!(out["pagerduty_configs"][0].get("severity").is_none());
 
     let g = global("pagerduty_url: https://pd.example/enqueue\n");
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: p\npagerduty_configs:\n- service_key_file: /k\n  client: c\n  source: ''\n",
     );
@@ -92,11 +70,11 @@ fn pagerduty_defaults_details_and_source() {
 fn pagerduty_errors() {
     let g = GlobalConfig::default();
     assert_eq!(
-        errors(&g, "name: p\npagerduty_configs:\n- client: c\n"),
+        RECEIVER.errors(&g, "name: p\npagerduty_configs:\n- client: c\n"),
         ["receivers[1].pagerduty_configs[0]: missing service or routing key in PagerDuty config"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: p\npagerduty_configs:\n- {routing_key: a, routing_key_file: b, service_key: c, service_key_file: d}\n"
         ),
@@ -106,7 +84,7 @@ fn pagerduty_errors() {
         ]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: p\npagerduty_configs:\n- {routing_key: a, url: 'mailto:x'}\n"
         ),
@@ -118,7 +96,7 @@ fn pagerduty_errors() {
 fn opsgenie_inheritance_and_responders() {
     let g = global("opsgenie_api_key_file: /run/og\nopsgenie_api_url: https://og.example/api\n");
     let yaml = "name: o\nopsgenie_configs:\n- responders: [{id: '1', type: Team}, {name: n, type: '{{ .CommonLabels.t }}'}]\n  update_alerts: true\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     let o = &r.opsgenie_configs[0];
     assert_eq!(o.api_key, SecretSource::File("/run/og".into()));
     assert_eq!(o.api_url.as_str(), "https://og.example/api/");
@@ -132,18 +110,19 @@ fn opsgenie_inheritance_and_responders() {
         json!({"id": "1", "type": "Team"})
     );
 
-    let own = ok(&g, "name: o\nopsgenie_configs:\n- api_key: 0gkey\n");
+    let own = RECEIVER.ok(&g, "name: o\nopsgenie_configs:\n- api_key: 0gkey\n");
     assert_eq!(
         own.opsgenie_configs[0].api_key,
         SecretSource::Inline(Secret::new("0gkey"))
     );
     assert!(!printed(&own).to_string().contains("0gkey"));
     assert_eq!(
-        ok(
-            &GlobalConfig::default(),
-            "name: o\nopsgenie_configs:\n- api_key: k\n"
-        )
-        .opsgenie_configs[0]
+        RECEIVER
+            .ok(
+                &GlobalConfig::default(),
+                "name: o\nopsgenie_configs:\n- api_key: k\n"
+            )
+            .opsgenie_configs[0]
             .api_url
             .as_str(),
         "https://api.opsgenie.com/"
@@ -154,13 +133,13 @@ fn opsgenie_inheritance_and_responders() {
 fn opsgenie_errors() {
     let g = GlobalConfig::default();
     assert_eq!(
-        errors(&g, "name: o\nopsgenie_configs:\n- message: m\n"),
+        RECEIVER.errors(&g, "name: o\nopsgenie_configs:\n- message: m\n"),
         [
             "receivers[1].opsgenie_configs[0]: no global OpsGenie API Key set either inline or in a file"
         ]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: o\nopsgenie_configs:\n- {api_key: a, api_key_file: b}\n"
         ),
@@ -170,7 +149,7 @@ fn opsgenie_errors() {
     );
     let yaml = "name: o\nopsgenie_configs:\n- api_key: k\n  responders:\n  - {type: team}\n  - {username: u, type: Squad}\n  - {id: i, type: '{{ .Broken '}\n";
     assert_eq!(
-        errors(&g, yaml),
+        RECEIVER.errors(&g, yaml),
         [
             "receivers[1].opsgenie_configs[0].responders[0]: opsGenieConfig responder {   team} has to have at least one of id, username or name specified",
             "receivers[1].opsgenie_configs[0].responders[1].type: opsGenieConfig responder {  u squad} type does not match valid options ^(team|teams|user|escalation|schedule)$",
@@ -182,7 +161,7 @@ fn opsgenie_errors() {
 #[test]
 fn victorops() {
     let g = global("victorops_api_key: v1ct0r\n");
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: v\nvictorops_configs:\n- routing_key: team-a\n  custom_fields: {env: prod}\n",
     );
@@ -216,7 +195,7 @@ fn victorops() {
             "custom_fields"
         ]
     );
-    let custom = ok(
+    let custom = RECEIVER.ok(
         &g,
         "name: v\nvictorops_configs:\n- {routing_key: r, api_url: 'https://vo.example/x'}\n",
     );
@@ -227,7 +206,7 @@ fn victorops() {
 
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &none,
             "name: v\nvictorops_configs:\n- custom_fields: {entity_id: x, routing_key: y, ok: z}\n"
         ),
@@ -243,7 +222,7 @@ fn victorops() {
 #[test]
 fn pushover() {
     let g = GlobalConfig::default();
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: p\npushover_configs:\n- {user_key: us3r, token_file: /t, ttl: 90s, retry: 30s}\n",
     )
@@ -271,7 +250,7 @@ fn pushover() {
 fn pushover_errors() {
     let g = GlobalConfig::default();
     assert_eq!(
-        errors(&g, "name: p\npushover_configs:\n- {retry: 5}\n"),
+        RECEIVER.errors(&g, "name: p\npushover_configs:\n- {retry: 5}\n"),
         [
             "receivers[1].pushover_configs[0]: one of user_key or user_key_file must be configured",
             "receivers[1].pushover_configs[0]: one of token or token_file must be configured",
@@ -279,7 +258,7 @@ fn pushover_errors() {
         ]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: p\npushover_configs:\n- {user_key: a, user_key_file: b, token: c, token_file: d}\n"
         ),
@@ -293,7 +272,7 @@ fn pushover_errors() {
 #[test]
 fn sns() {
     let g = GlobalConfig::default();
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: s\nsns_configs:\n- topic_arn: arn:aws:sns:x\n  sigv4: {region: eu-west-1, access_key: AK, secret_key: s3cretkey}\n",
     );
@@ -306,21 +285,21 @@ fn sns() {
         out["sns_configs"][0]["sigv4"],
         json!({"region": "eu-west-1", "access_key": "AK", "secret_key": "<secret>"})
     );
-    let bare = ok(&g, "name: s\nsns_configs:\n- phone_number: '+1'\n");
+    let bare = RECEIVER.ok(&g, "name: s\nsns_configs:\n- phone_number: '+1'\n");
     assert_eq!(printed(&bare)["sns_configs"][0]["sigv4"], json!({}));
     // Upstream's rule passes when all three targets are set.
-    ok(
+    RECEIVER.ok(
         &g,
         "name: s\nsns_configs:\n- {topic_arn: a, phone_number: b, target_arn: c}\n",
     );
 
     let msg = "must provide either a Target ARN, Topic ARN, or Phone Number for SNS config";
     assert_eq!(
-        errors(&g, "name: s\nsns_configs:\n- {}\n"),
+        RECEIVER.errors(&g, "name: s\nsns_configs:\n- {}\n"),
         [format!("receivers[1].sns_configs[0]: {msg}")]
     );
     assert_eq!(
-        errors(&g, "name: s\nsns_configs:\n- {topic_arn: a, target_arn: b, sigv4: {access_key: x}}\n"),
+        RECEIVER.errors(&g, "name: s\nsns_configs:\n- {topic_arn: a, target_arn: b, sigv4: {access_key: x}}\n"),
         [
             format!("receivers[1].sns_configs[0]: {msg}"),
             "receivers[1].sns_configs[0].sigv4: must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config".to_string(),
@@ -332,7 +311,7 @@ fn sns() {
 fn jira() {
     let g = global("jira_api_url: https://acme.atlassian.net/rest/api/2\n");
     let yaml = "name: j\njira_configs:\n- project: OPS\n  issue_type: Bug\n  reopen_duration: 1d\n  labels: [a]\n  fields:\n    customfield_1: {z: 1, a: [x, {b: 2, a: 1}]}\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     let j = &r.jira_configs[0];
     assert_eq!(j.api_url.as_str(), "https://acme.atlassian.net/rest/api/2");
     assert_eq!(j.summary, r#"{{ template "jira.default.summary" . }}"#);
@@ -345,7 +324,7 @@ fn jira() {
         field,
         r#"{"customfield_1":{"a":["x",{"a":1,"b":2}],"z":1}}"#
     );
-    let plain = ok(
+    let plain = RECEIVER.ok(
         &g,
         "name: j\njira_configs:\n- {project: P, issue_type: T}\n",
     );
@@ -357,7 +336,7 @@ fn jira() {
 
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(&none, "name: j\njira_configs:\n- reopen_duration: 1x\n"),
+        RECEIVER.errors(&none, "name: j\njira_configs:\n- reopen_duration: 1x\n"),
         [
             "receivers[1].jira_configs[0]: missing project in jira_config",
             "receivers[1].jira_configs[0]: missing issue_type in jira_config",

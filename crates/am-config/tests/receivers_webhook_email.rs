@@ -1,51 +1,21 @@
 //! Webhook and email receivers: defaults, inheritance from `global`, every validation rule
 //! (message and path), and printing (upstream's keys, secrets redacted).
 
-use am_config::error::ConfigError;
-use am_config::global::{GlobalConfig, RawGlobal};
+mod common;
+
+use am_config::global::GlobalConfig;
 use am_config::receiver::url::SecretUrlSource;
-use am_config::receiver::{RawReceiver, Receiver};
 use am_config::secret::SecretSource;
-use am_config::yaml::{YamlPath, from_str};
+use common::{Entry, global, keys, printed};
 use serde_json::{Value, json};
 
-fn global(yaml: &str) -> GlobalConfig {
-    let (raw, _) = from_str::<RawGlobal>(yaml).expect("global parses");
-    GlobalConfig::from_raw(Some(raw), &YamlPath::parse("global")).expect("global validates")
-}
-
-fn load(global: &GlobalConfig, yaml: &str) -> Result<Receiver, Vec<ConfigError>> {
-    let (raw, _) = from_str::<RawReceiver>(yaml).expect("receiver parses");
-    Receiver::from_raw(raw, global, &YamlPath::parse("receivers[3]"))
-}
-
-fn ok(global: &GlobalConfig, yaml: &str) -> Receiver {
-    load(global, yaml).unwrap_or_else(|e| panic!("unexpected errors: {e:?}"))
-}
-
-fn errors(global: &GlobalConfig, yaml: &str) -> Vec<String> {
-    match load(global, yaml) {
-        Ok(r) => panic!("expected errors, got {r:?}"),
-        Err(e) => e.iter().map(ToString::to_string).collect(),
-    }
-}
-
-fn printed(r: &Receiver) -> Value {
-    serde_json::to_value(r).expect("serializes")
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    v.as_object()
-        .expect("a mapping")
-        .keys()
-        .map(String::as_str)
-        .collect()
-}
+/// The entry under test; error paths name it.
+const RECEIVER: Entry = Entry("receivers[3]");
 
 #[test]
 fn webhook_defaults_and_printing() {
     let g = GlobalConfig::default();
-    let r = ok(
+    let r = RECEIVER.ok(
         &g,
         "name: w\nwebhook_configs:\n- url: https://hooks.example/secret-token\n",
     );
@@ -82,7 +52,7 @@ fn webhook_defaults_and_printing() {
 fn webhook_fields_and_url_file() {
     let g = GlobalConfig::default();
     let yaml = "name: w\nwebhook_configs:\n- url_file: /etc/am/url\n  send_resolved: false\n  max_alerts: 7\n  timeout: 1m30s\n- url: http://x.example/\n  timeout: 250\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     let w = &r.webhook_configs[0];
     assert_eq!(w.url, SecretUrlSource::File("/etc/am/url".into()));
     assert!(!w.send_resolved);
@@ -101,25 +71,25 @@ fn webhook_fields_and_url_file() {
 fn webhook_errors() {
     let g = GlobalConfig::default();
     assert_eq!(
-        errors(&g, "name: w\nwebhook_configs:\n- max_alerts: 1\n"),
+        RECEIVER.errors(&g, "name: w\nwebhook_configs:\n- max_alerts: 1\n"),
         ["receivers[3].webhook_configs[0]: one of url or url_file must be configured"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: w\nwebhook_configs:\n- url: http://a.example/\n  url_file: /f\n"
         ),
         ["receivers[3].webhook_configs[0]: at most one of url & url_file must be configured"]
     );
     assert_eq!(
-        errors(&g, "name: w\nwebhook_configs:\n- url: ftp://a.example/\n"),
+        RECEIVER.errors(&g, "name: w\nwebhook_configs:\n- url: ftp://a.example/\n"),
         ["receivers[3].webhook_configs[0].url: unsupported scheme \"ftp\" for URL"]
     );
     assert_eq!(
-        errors(&g, "name: w\nwebhook_configs:\n- url: http:///x\n"),
+        RECEIVER.errors(&g, "name: w\nwebhook_configs:\n- url: http:///x\n"),
         ["receivers[3].webhook_configs[0].url: missing host for URL"]
     );
-    let e = errors(
+    let e = RECEIVER.errors(
         &g,
         "name: w\nwebhook_configs:\n- url: http://h/x\n  timeout: soon\n",
     );
@@ -130,7 +100,7 @@ fn webhook_errors() {
         ]
     );
     // A secret URL that fails to parse is not echoed back.
-    let e = errors(
+    let e = RECEIVER.errors(
         &g,
         "name: w\nwebhook_configs:\n- url: 'http://h:1x/tok3n'\n",
     );
@@ -144,7 +114,7 @@ fn webhook_errors() {
 #[test]
 fn webhook_accepts_printed_secret_placeholder() {
     let g = GlobalConfig::default();
-    let r = ok(&g, "name: w\nwebhook_configs:\n- url: <secret>\n");
+    let r = RECEIVER.ok(&g, "name: w\nwebhook_configs:\n- url: <secret>\n");
     let SecretUrlSource::Inline(u) = &r.webhook_configs[0].url else {
         panic!()
     };
@@ -154,7 +124,7 @@ fn webhook_accepts_printed_secret_placeholder() {
 #[test]
 fn receiver_name_is_required_and_errors_accumulate() {
     let g = GlobalConfig::default();
-    let e = errors(
+    let e = RECEIVER.errors(
         &g,
         "webhook_configs:\n- {}\n- url: http://ok.example/\n- url: x\n",
     );
@@ -166,7 +136,7 @@ fn receiver_name_is_required_and_errors_accumulate() {
             "receivers[3].webhook_configs[2].url: unsupported scheme \"\" for URL",
         ]
     );
-    let empty = ok(&g, "name: blackhole\n");
+    let empty = RECEIVER.ok(&g, "name: blackhole\n");
     assert_eq!(empty.integration_count(), 0);
     assert_eq!(printed(&empty), json!({"name": "blackhole"}));
 }
@@ -176,7 +146,7 @@ const SMTP_GLOBAL: &str = "smtp_smarthost: smtp.example:587\nsmtp_from: am@examp
 #[test]
 fn email_inherits_global_smtp_settings() {
     let g = global(SMTP_GLOBAL);
-    let r = ok(&g, "name: e\nemail_configs:\n- to: ops@example.org\n");
+    let r = RECEIVER.ok(&g, "name: e\nemail_configs:\n- to: ops@example.org\n");
     let e = &r.email_configs[0];
     assert!(!e.send_resolved);
     assert_eq!(e.to, "ops@example.org");
@@ -231,7 +201,7 @@ fn email_inherits_global_smtp_settings() {
 fn email_own_settings_win() {
     let g = global(SMTP_GLOBAL);
     let yaml = "name: e\nemail_configs:\n- to: a@b\n  from: me@b\n  hello: h\n  smarthost: '[::1]:25'\n  auth_password_file: /run/pw\n  require_tls: true\n  send_resolved: true\n  text: plain\n  html: ''\n  tls_config: {insecure_skip_verify: true}\n";
-    let r = ok(&g, yaml);
+    let r = RECEIVER.ok(&g, yaml);
     let e = &r.email_configs[0];
     assert_eq!((e.from.as_str(), e.hello.as_str()), ("me@b", "h"));
     assert_eq!(e.smarthost.host(), "::1");
@@ -248,7 +218,9 @@ fn email_own_settings_win() {
 #[test]
 fn email_defaults_without_global_smtp() {
     let g = global("smtp_smarthost: mail:25\nsmtp_from: x@y\n");
-    let e = &ok(&g, "name: e\nemail_configs:\n- to: a@b\n").email_configs[0];
+    let e = &RECEIVER
+        .ok(&g, "name: e\nemail_configs:\n- to: a@b\n")
+        .email_configs[0];
     assert_eq!(e.hello, "localhost");
     assert!(e.require_tls);
     assert!(e.auth_password.is_none());
@@ -260,7 +232,7 @@ fn email_defaults_without_global_smtp() {
 fn email_errors() {
     let none = GlobalConfig::default();
     assert_eq!(
-        errors(&none, "name: e\nemail_configs:\n- to: a@b\n"),
+        RECEIVER.errors(&none, "name: e\nemail_configs:\n- to: a@b\n"),
         [
             "receivers[3].email_configs[0]: no global SMTP smarthost set",
             "receivers[3].email_configs[0]: no global SMTP from set",
@@ -268,24 +240,24 @@ fn email_errors() {
     );
     let g = global(SMTP_GLOBAL);
     assert_eq!(
-        errors(&g, "name: e\nemail_configs:\n- from: x@y\n"),
+        RECEIVER.errors(&g, "name: e\nemail_configs:\n- from: x@y\n"),
         ["receivers[3].email_configs[0]: missing to address in email config"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: e\nemail_configs:\n- to: a@b\n  smarthost: nohost\n"
         ),
         ["receivers[3].email_configs[0].smarthost: address nohost: missing port in address"]
     );
     assert_eq!(
-        errors(
+        RECEIVER.errors(
             &g,
             "name: e\nemail_configs:\n- to: a@b\n  smarthost: 'h:'\n"
         ),
         ["receivers[3].email_configs[0].smarthost: address \"h:\": port cannot be empty"]
     );
-    let e = errors(
+    let e = RECEIVER.errors(
         &g,
         "name: e\nemail_configs:\n- to: a@b\n  tls_config: {min_version: TLS9}\n",
     );
@@ -299,11 +271,11 @@ fn email_errors() {
 fn email_headers_are_canonical_and_unique() {
     let g = global(SMTP_GLOBAL);
     let yaml = "name: e\nemail_configs:\n- to: a@b\n  headers:\n    subject: s\n    x-PRIORITY: '1'\n    'bad key': v\n";
-    let e = &ok(&g, yaml).email_configs[0];
+    let e = &RECEIVER.ok(&g, yaml).email_configs[0];
     let names: Vec<&str> = e.headers.keys().map(String::as_str).collect();
     assert_eq!(names, ["Subject", "X-Priority", "bad key"]);
     let dup = "name: e\nemail_configs:\n- to: a@b\n  headers:\n    Subject: a\n    subject: b\n";
-    let errs = errors(&g, dup);
+    let errs = RECEIVER.errors(&g, dup);
     assert_eq!(errs.len(), 1);
     assert!(
         errs[0].starts_with("receivers[3].email_configs[0].headers.")

@@ -4,10 +4,13 @@
 //!   and silences, mirroring `prometheus/common/model` `ParseDuration` / `Duration.String`
 //!   (`model/time.go`).
 //! - [`GoDuration`]: Go `time.ParseDuration` / `time.Duration.String` syntax (`1.5s`, `300ms`,
-//!   `1h30m0s`), as used by command-line flags such as `--data.retention` and by amtool.
+//!   `1h30m0s`), never negative, as used by command-line flags such as `--data.retention` and
+//!   by amtool.
+//! - [`SignedGoDuration`]: the same syntax as a signed Go `time.Duration`, for the few
+//!   configuration fields upstream declares as `time.Duration`.
 
 mod go_time;
 mod prom;
 
-pub use go_time::{GoDuration, GoDurationError};
+pub use go_time::{GoDuration, GoDurationError, SignedGoDuration};
 pub use prom::{PromDuration, PromDurationError};

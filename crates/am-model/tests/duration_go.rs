@@ -1,39 +1,19 @@
 //! Differential test of `duration` against Go: prometheus/common 0.39 `model.ParseDuration` /
-//! `model.Duration.String` and Go's `time.ParseDuration` / `time.Duration.String`, through the
-//! oracle in `tests/go/duration/main.go`. Inputs come from a fixed-seed generator.
+//! `model.Duration.String` and Go's `time.ParseDuration` / `time.Duration.String` (checked
+//! against both `GoDuration`, which refuses negative values, and `SignedGoDuration`, which is
+//! `time.ParseDuration` itself), through the oracle in `tests/go/duration/main.go`. Inputs come
+//! from a fixed-seed generator.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use am_model::duration::{GoDuration, GoDurationError, PromDuration};
+use am_model::duration::{GoDuration, GoDurationError, PromDuration, SignedGoDuration};
+use am_testkit::{GoOracle, TestRng};
 use serde_json::{Value, json};
-
-/// SplitMix64: a tiny deterministic generator, so the cases never change between runs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 /// A run of decimal digits: usually short, sometimes long enough to overflow, sometimes with
 /// leading zeros, sometimes empty.
-fn digits(rng: &mut Rng) -> String {
+fn digits(rng: &mut TestRng) -> String {
     let len = match rng.below(10) {
         0 => 0,
         1 => 15 + rng.below(10),
@@ -55,7 +35,7 @@ const NOISE: &[&str] = &[
 ];
 
 /// Prometheus-style inputs: ordered `<digits><unit>` terms, then random damage.
-fn prom_input(rng: &mut Rng) -> String {
+fn prom_input(rng: &mut TestRng) -> String {
     const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
     let mut s = String::new();
     for unit in UNITS {
@@ -65,13 +45,7 @@ fn prom_input(rng: &mut Rng) -> String {
         }
     }
     match rng.below(6) {
-        0 => {
-            // Insert noise somewhere.
-            let at = rng.below(s.len() + 1);
-            if s.is_char_boundary(at) {
-                s.insert_str(at, rng.pick(NOISE));
-            }
-        }
+        0 => rng.insert_one_of(&mut s, NOISE),
         1 => {
             // Append a term out of order or twice.
             s.push_str(&digits(rng));
@@ -80,7 +54,8 @@ fn prom_input(rng: &mut Rng) -> String {
         2 => {
             // Random short string over the relevant alphabet.
             const ALPHABET: &[&str] = &["0", "1", "9", "y", "w", "d", "h", "m", "s", "ms", "."];
-            s = (0..rng.below(7)).map(|_| rng.pick(ALPHABET)).collect();
+            let len = rng.below(7);
+            s = rng.concat(ALPHABET, len);
         }
         _ => {}
     }
@@ -88,7 +63,7 @@ fn prom_input(rng: &mut Rng) -> String {
 }
 
 /// Go-style inputs: optional sign, terms of `<digits>[.<digits>]<unit>`, then random damage.
-fn go_input(rng: &mut Rng) -> String {
+fn go_input(rng: &mut TestRng) -> String {
     const UNITS: &[&str] = &[
         "ns", "us", "µs", "μs", "ms", "s", "m", "h", "h", "s", "d", "", "x", "µ", "S", "sec",
     ];
@@ -102,12 +77,7 @@ fn go_input(rng: &mut Rng) -> String {
         s.push_str(rng.pick(UNITS));
     }
     match rng.below(8) {
-        0 => {
-            let at = rng.below(s.len() + 1);
-            if s.is_char_boundary(at) {
-                s.insert_str(at, rng.pick(NOISE));
-            }
-        }
+        0 => rng.insert_one_of(&mut s, NOISE),
         1 => {
             s = rng
                 .pick(&["0", "-0", "+0", "", "-", ".", "0.", ".0", "00"])
@@ -121,38 +91,8 @@ fn go_input(rng: &mut Rng) -> String {
 
 /// Runs the Go oracle on the given requests and returns one reply per request.
 fn run_oracle(requests: &[Value]) -> Option<Vec<Value>> {
-    am_testkit::require_tool("go")?;
-    let tmp = am_testkit::tempdir();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/duration");
-    let bin = am_testkit::build_go_program(&src, tmp.path(), "duration-oracle");
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start oracle");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input: Vec<u8> = requests
-        .iter()
-        .flat_map(|r| {
-            let mut line = serde_json::to_vec(r).expect("encode request");
-            line.push(b'\n');
-            line
-        })
-        .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let replies: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .map(|line| serde_json::from_str(&line.expect("read oracle")).expect("oracle json"))
-        .collect();
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write requests");
-    assert!(
-        child.wait().expect("wait oracle").success(),
-        "oracle failed"
-    );
+    let replies: Vec<Value> = GoOracle::build(&src, "duration-oracle")?.run_json(requests);
     assert_eq!(replies.len(), requests.len(), "one reply per request");
     Some(replies)
 }
@@ -162,9 +102,9 @@ fn nanos_of(d: Duration) -> i64 {
 }
 
 /// Random durations across magnitudes, plus exact multiples of days, weeks and years.
-fn interesting_nanos(rng: &mut Rng) -> i64 {
+fn interesting_nanos(rng: &mut TestRng) -> i64 {
     const DAY_NS: i64 = 86_400_000_000_000;
-    let raw = rng.next() >> 1;
+    let raw = rng.next_u64() >> 1;
     match rng.below(6) {
         0 => (raw % 1_000_000_000) as i64,
         1 => (raw % 10_000_000_000_000) as i64,
@@ -175,12 +115,35 @@ fn interesting_nanos(rng: &mut Rng) -> i64 {
     }
 }
 
+/// Checks that we reject `s` with exactly Go's message.
+fn assert_same_error<T: std::fmt::Debug, E: std::fmt::Display>(
+    s: &str,
+    ours: Result<T, E>,
+    reply: &Value,
+) {
+    let err = ours.expect_err(&format!("{s:?}: Go rejects, we accept"));
+    assert_eq!(
+        Some(err.to_string().as_str()),
+        reply["err"].as_str(),
+        "{s:?}"
+    );
+}
+
+/// Checks that we accept `s` as Go does: same nanoseconds, printed the same.
+fn assert_same_value<E: std::fmt::Display>(s: &str, ours: Result<(i64, String), E>, reply: &Value) {
+    let (nanos, printed) = ours.unwrap_or_else(|e| panic!("{s:?}: Go accepts, we say {e}"));
+    assert_eq!(Some(nanos), reply["nanos"].as_i64(), "{s:?}");
+    assert_eq!(Some(printed.as_str()), reply["string"].as_str(), "{s:?}");
+}
+
 #[test]
 fn durations_match_go() {
-    let mut rng = Rng(0x5eed_d0a7_1011_0002);
+    let mut rng = TestRng::new(0x5eed_d0a7_1011_0002);
     let prom_inputs: Vec<String> = (0..3000).map(|_| prom_input(&mut rng)).collect();
     let go_inputs: Vec<String> = (0..3000).map(|_| go_input(&mut rng)).collect();
     let values: Vec<i64> = (0..1000).map(|_| interesting_nanos(&mut rng)).collect();
+    // Negative values for the signed printer, down to Go's minimum.
+    let negatives: Vec<i64> = values.iter().map(|n| -n).chain([i64::MIN]).collect();
 
     let mut requests: Vec<Value> = Vec::new();
     requests.extend(
@@ -197,6 +160,7 @@ fn durations_match_go() {
     requests.extend(
         values
             .iter()
+            .chain(&negatives)
             .map(|n| json!({"op": "go_string", "nanos": n})),
     );
     let Some(replies) = run_oracle(&requests) else {
@@ -204,53 +168,39 @@ fn durations_match_go() {
     };
     let (prom_replies, rest) = replies.split_at(prom_inputs.len());
     let (go_replies, rest) = rest.split_at(go_inputs.len());
-    let (prom_strings, go_strings) = rest.split_at(values.len());
+    let (prom_strings, rest) = rest.split_at(values.len());
+    let (go_strings, go_negative_strings) = rest.split_at(values.len());
 
     let mut prom_ok = 0;
     for (s, reply) in prom_inputs.iter().zip(prom_replies) {
         let ours = s.parse::<PromDuration>();
         if reply["ok"].as_bool().expect("ok") {
             prom_ok += 1;
-            let d = ours.unwrap_or_else(|e| panic!("{s:?}: Go accepts, we say {e}"));
-            assert_eq!(Some(nanos_of(d.0)), reply["nanos"].as_i64(), "{s:?}");
-            assert_eq!(
-                Some(d.to_string().as_str()),
-                reply["string"].as_str(),
-                "{s:?}"
-            );
+            let ours = ours.map(|d| (nanos_of(d.0), d.to_string()));
+            assert_same_value(s, ours, reply);
         } else {
-            let err = ours.expect_err(&format!("{s:?}: Go rejects, we accept"));
-            assert_eq!(
-                Some(err.to_string().as_str()),
-                reply["err"].as_str(),
-                "{s:?}"
-            );
+            assert_same_error(s, ours, reply);
         }
     }
 
     let (mut go_ok, mut go_negative) = (0, 0);
     for (s, reply) in go_inputs.iter().zip(go_replies) {
         let ours = s.parse::<GoDuration>();
+        // The signed variant is Go's `time.ParseDuration` itself, negative values included.
+        let signed = s.parse::<SignedGoDuration>();
         let go_nanos = reply["nanos"].as_i64().expect("nanos");
         if !reply["ok"].as_bool().expect("ok") {
-            let err = ours.expect_err(&format!("{s:?}: Go rejects, we accept"));
-            assert_eq!(
-                Some(err.to_string().as_str()),
-                reply["err"].as_str(),
-                "{s:?}"
-            );
-        } else if go_nanos < 0 {
+            assert_same_error(s, ours, reply);
+            assert_same_error(s, signed, reply);
+            continue;
+        }
+        assert_same_value(s, signed.map(|d| (d.0, d.to_string())), reply);
+        if go_nanos < 0 {
             go_negative += 1;
             assert_eq!(ours, Err(GoDurationError::Negative(s.clone())), "{s:?}");
         } else {
             go_ok += 1;
-            let d = ours.unwrap_or_else(|e| panic!("{s:?}: Go accepts, we say {e}"));
-            assert_eq!(nanos_of(d.0), go_nanos, "{s:?}");
-            assert_eq!(
-                Some(d.to_string().as_str()),
-                reply["string"].as_str(),
-                "{s:?}"
-            );
+            assert_same_value(s, ours.map(|d| (nanos_of(d.0), d.to_string())), reply);
         }
     }
 
@@ -262,6 +212,15 @@ fn durations_match_go() {
             "{n}"
         );
         assert_eq!(Some(GoDuration(d).to_string().as_str()), go.as_str(), "{n}");
+        assert_eq!(
+            Some(SignedGoDuration(*n).to_string().as_str()),
+            go.as_str(),
+            "{n}"
+        );
+    }
+    for (n, go) in negatives.iter().zip(go_negative_strings) {
+        let ours = SignedGoDuration(*n).to_string();
+        assert_eq!(Some(ours.as_str()), go.as_str(), "{n}");
     }
 
     eprintln!(

@@ -9,13 +9,12 @@
 //! points Unicode 14.0 and 15.0 assigned ([`NEW_IN_UNICODE_14_15`], from `DerivedAge.txt`), and
 //! the generator avoids those code points.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use am_model::go_quote::{UnquoteError, is_print, quote, unquote};
 use am_model::group_key::{group_key, group_key_hash};
 use am_model::labels::LabelSet;
+use am_testkit::{GoOracle, TestRng};
 use serde_json::{Value, json};
 
 /// Code points assigned in Unicode 14.0 or 15.0 (DerivedAge.txt 15.0.0), merged ranges.
@@ -131,27 +130,6 @@ fn is_new_in_14_15(c: u32) -> bool {
         .any(|&(a, b)| (a..=b).contains(&c))
 }
 
-/// SplitMix64: a tiny deterministic generator, so the cases never change between runs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 /// Characters chosen to hit every branch of Go's quoting.
 const SPECIAL: &[char] = &[
     '"',
@@ -206,11 +184,11 @@ const SPECIAL: &[char] = &[
     '\u{30000}',
 ];
 
-fn gen_char(rng: &mut Rng) -> char {
+fn gen_char(rng: &mut TestRng) -> char {
     loop {
         let c = match rng.below(10) {
             0..=3 => Some(char::from(b' ' + rng.below(95) as u8)),
-            4..=5 => Some(*rng.pick(SPECIAL)),
+            4..=5 => Some(rng.pick(SPECIAL)),
             6 => Some(char::from(rng.below(0x100) as u8)),
             7 => char::from_u32(0x100 + rng.below(0xff00) as u32),
             _ => char::from_u32(rng.below(0x11_0000) as u32),
@@ -221,14 +199,14 @@ fn gen_char(rng: &mut Rng) -> char {
     }
 }
 
-fn gen_string(rng: &mut Rng, max_len: usize) -> String {
+fn gen_string(rng: &mut TestRng, max_len: usize) -> String {
     let len = rng.below(max_len + 1);
     (0..len).map(|_| gen_char(rng)).collect()
 }
 
 /// Label names: mostly legacy names, some sharing prefixes (Go sorts `a0=…` before `a=…`),
 /// some arbitrary UTF-8 (including the empty name).
-fn gen_name(rng: &mut Rng) -> String {
+fn gen_name(rng: &mut TestRng) -> String {
     const NAMES: &[&str] = &[
         "a",
         "a0",
@@ -248,13 +226,13 @@ fn gen_name(rng: &mut Rng) -> String {
         "",
     ];
     match rng.below(4) {
-        0 | 1 => (*rng.pick(NAMES)).to_owned(),
+        0 | 1 => rng.pick(NAMES).to_owned(),
         2 => {
             const FIRST: &[u8] = b"abcxyzABCZ_";
             const REST: &[u8] = b"abcxyzABCZ_0189";
-            let mut s = String::from(char::from(*rng.pick(FIRST)));
+            let mut s = String::from(char::from(rng.pick(FIRST)));
             for _ in 0..rng.below(6) {
-                s.push(char::from(*rng.pick(REST)));
+                s.push(char::from(rng.pick(REST)));
             }
             s
         }
@@ -264,38 +242,8 @@ fn gen_name(rng: &mut Rng) -> String {
 
 /// Runs the Go oracle on the given requests and returns one reply per request.
 fn run_oracle(requests: &[Value]) -> Option<Vec<Value>> {
-    am_testkit::require_tool("go")?;
-    let tmp = am_testkit::tempdir();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/labels");
-    let bin = am_testkit::build_go_program(&src, tmp.path(), "labels-oracle");
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start oracle");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input: Vec<u8> = requests
-        .iter()
-        .flat_map(|r| {
-            let mut line = serde_json::to_vec(r).expect("encode request");
-            line.push(b'\n');
-            line
-        })
-        .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let replies: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .map(|line| serde_json::from_str(&line.expect("read oracle")).expect("oracle json"))
-        .collect();
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write requests");
-    assert!(
-        child.wait().expect("wait oracle").success(),
-        "oracle failed"
-    );
+    let replies: Vec<Value> = GoOracle::build(&src, "labels-oracle")?.run_json(requests);
     assert_eq!(replies.len(), requests.len(), "one reply per request");
     Some(replies)
 }
@@ -307,7 +255,7 @@ fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
 }
 
 /// Go-quoted literals mutated into a mix of valid and malformed inputs for `Unquote`.
-fn unquote_candidates(rng: &mut Rng, quoted: &[String]) -> Vec<String> {
+fn unquote_candidates(rng: &mut TestRng, quoted: &[String]) -> Vec<String> {
     const ESCAPES: &[&str] = &[
         "\\a",
         "\\b",
@@ -355,8 +303,8 @@ fn unquote_candidates(rng: &mut Rng, quoted: &[String]) -> Vec<String> {
         let cut = rng.below(chars.len() + 1);
         let (left, right): (String, String) =
             (chars[..cut].iter().collect(), chars[cut..].iter().collect());
-        let esc = *rng.pick(ESCAPES);
-        let esc2 = *rng.pick(ESCAPES);
+        let esc = rng.pick(ESCAPES);
+        let esc2 = rng.pick(ESCAPES);
         out.push(format!("\"{left}{esc}{right}{esc2}\""));
         out.push(format!("\"{left}{esc}{right}"));
         out.push(format!("\"{left}\"{right}\""));
@@ -376,7 +324,7 @@ fn unquote_candidates(rng: &mut Rng, quoted: &[String]) -> Vec<String> {
 
 #[test]
 fn labels_and_quoting_match_go() {
-    let mut rng = Rng(0x5eed_1abe_15e7_0001);
+    let mut rng = TestRng::new(0x5eed_1abe_15e7_0001);
     let sets: Vec<Vec<(String, String)>> = (0..2000)
         .map(|_| {
             let n = rng.below(8);
@@ -460,7 +408,7 @@ fn labels_and_quoting_match_go() {
     check_unquote(&mut rng, &go_quoted);
 }
 
-fn check_unquote(rng: &mut Rng, go_quoted: &[String]) {
+fn check_unquote(rng: &mut TestRng, go_quoted: &[String]) {
     let candidates = unquote_candidates(rng, go_quoted);
     let requests: Vec<Value> = candidates
         .iter()

@@ -19,35 +19,13 @@
 //! The UTF-8 parser (0.27+) has no oracle here; the unit tables in `src/matcher/parse_utf8.rs`
 //! cover it.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use am_model::matcher::parse::{ParseMode, parse_matcher, parse_matchers};
 use am_model::matcher::regex::ErrorCode;
 use am_model::matcher::{GoRegex, Matchers};
+use am_testkit::{GoOracle, TestRng};
 use serde_json::{Value, json};
-
-/// SplitMix64: a tiny deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
 
 const NAMES: &[&str] = &[
     "a", "foo", "_x", "a:b", ":x", "x1", "1a", "ä", "a b", "", "job", "a.b", "A_B", "a-b", "{a",
@@ -65,7 +43,7 @@ const NOISE: &[&str] = &[
     "{", "}", ",", "\"", "\\", " ", "=", "~", "!", "\n", "é", "\u{85}",
 ];
 
-fn classic_matcher(rng: &mut Rng) -> String {
+fn classic_matcher(rng: &mut TestRng) -> String {
     let mut s = String::new();
     if rng.below(4) == 0 {
         s.push_str(rng.pick(&[" ", "\t", "\n", "\u{b}", "  "]));
@@ -81,7 +59,7 @@ fn classic_matcher(rng: &mut Rng) -> String {
     s
 }
 
-fn classic_list(rng: &mut Rng) -> String {
+fn classic_list(rng: &mut TestRng) -> String {
     let mut s = String::new();
     let braces = rng.below(4);
     if braces & 1 == 1 {
@@ -149,48 +127,15 @@ const PROBES: &[&str] = &[
     "ǆ", "KK", "*", "a*", "\u{263a}",
 ];
 
-fn gen_pattern(rng: &mut Rng) -> String {
-    let mut s = String::new();
-    for _ in 0..1 + rng.below(6) {
-        s.push_str(rng.pick(FRAGMENTS));
-    }
-    s
+fn gen_pattern(rng: &mut TestRng) -> String {
+    let count = 1 + rng.below(6);
+    rng.concat(FRAGMENTS, count)
 }
 
 /// Runs the Go oracle on the given requests and returns one reply per request.
 fn run_oracle(requests: &[Value]) -> Option<Vec<Value>> {
-    am_testkit::require_tool("go")?;
-    let tmp = am_testkit::tempdir();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/matcher");
-    let bin = am_testkit::build_go_program(&src, tmp.path(), "matcher-oracle");
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start oracle");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input: Vec<u8> = requests
-        .iter()
-        .flat_map(|r| {
-            let mut line = serde_json::to_vec(r).expect("encode request");
-            line.push(b'\n');
-            line
-        })
-        .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let replies: Vec<Value> = BufReader::new(child.stdout.take().expect("stdout"))
-        .lines()
-        .map(|line| serde_json::from_str(&line.expect("read oracle")).expect("oracle json"))
-        .collect();
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write requests");
-    assert!(
-        child.wait().expect("wait oracle").success(),
-        "oracle failed"
-    );
+    let replies: Vec<Value> = GoOracle::build(&src, "matcher-oracle")?.run_json(requests);
     assert_eq!(replies.len(), requests.len(), "one reply per request");
     Some(replies)
 }
@@ -223,7 +168,7 @@ fn go_classic(reply: &Value) -> Value {
 
 #[test]
 fn classic_parser_agrees_with_go() {
-    let mut rng = Rng(0x5eed_0a11_7e57_0001);
+    let mut rng = TestRng::new(0x5eed_0a11_7e57_0001);
     let mut lists: Vec<String> = (0..2500).map(|_| classic_list(&mut rng)).collect();
     lists.extend(
         [
@@ -321,7 +266,7 @@ fn go_result(reply: &Value, ok: &str, err: &str, matches: &str) -> (bool, String
 
 #[test]
 fn regexes_agree_with_go() {
-    let mut rng = Rng(0x5eed_0a11_7e57_0002);
+    let mut rng = TestRng::new(0x5eed_0a11_7e57_0002);
     let mut patterns: Vec<String> = PATTERNS.iter().map(|s| (*s).to_owned()).collect();
     patterns.extend((0..1500).map(|_| gen_pattern(&mut rng)));
     // Go 1.19 predates `(?<name>…)`; see the module comment.

@@ -1,16 +1,18 @@
-//! Bits shared by every integration's validation and printing: an error collector, Go's
-//! `time.Duration` (used by a few upstream notifier fields, unlike Prometheus durations), and
+//! Bits shared by every integration's validation and printing: an error collector, the
+//! yaml.v2 forms of a Go `time.Duration` field (used by a few upstream notifier fields, unlike
+//! Prometheus durations; the duration itself is `am_model`'s [`SignedGoDuration`]), and
 //! helpers that print map entries with yaml.v2's `omitempty` rules.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use am_model::go_quote::quote;
+pub use am_model::duration::SignedGoDuration;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::url::{HttpUrl, SecretUrl, SecretUrlSource};
 use crate::error::ConfigError;
+use crate::global::GlobalConfig;
+use crate::http_config::{HttpClientConfig, RawHttpClientConfig};
 use crate::secret::{InlineSet, SecretSource};
 use crate::yaml::YamlPath;
 
@@ -54,172 +56,6 @@ impl Errors {
     }
 }
 
-/// A Go `time.Duration` (nanoseconds), parsed like `time.ParseDuration` and printed like
-/// `Duration.String()` (`1m0s`, `1.5s`, `100ms`, `0s`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GoDuration(pub i64);
-
-impl GoDuration {
-    /// A duration of `secs` seconds.
-    pub const fn from_secs(secs: i64) -> Self {
-        Self(secs * 1_000_000_000)
-    }
-
-    /// The duration as a `std::time::Duration`; negative durations become zero.
-    pub fn to_std(self) -> std::time::Duration {
-        std::time::Duration::from_nanos(u64::try_from(self.0).unwrap_or(0))
-    }
-
-    /// True for the zero duration.
-    pub fn is_zero(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Parses like Go's `time.ParseDuration`; the error text is Go's.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let invalid = || format!("time: invalid duration {}", quote(text));
-        let mut s = text;
-        let mut neg = false;
-        if let Some(rest) = s.strip_prefix('-') {
-            neg = true;
-            s = rest;
-        } else if let Some(rest) = s.strip_prefix('+') {
-            s = rest;
-        }
-        if s == "0" {
-            return Ok(Self(0));
-        }
-        if s.is_empty() {
-            return Err(invalid());
-        }
-        let mut total: u64 = 0;
-        while !s.is_empty() {
-            let int_len = s.bytes().take_while(u8::is_ascii_digit).count();
-            let (int_part, rest) = s.split_at(int_len);
-            let mut frac_part = "";
-            let mut rest = rest;
-            if let Some(r) = rest.strip_prefix('.') {
-                let n = r.bytes().take_while(u8::is_ascii_digit).count();
-                frac_part = &r[..n];
-                rest = &r[n..];
-                if int_part.is_empty() && frac_part.is_empty() {
-                    return Err(invalid());
-                }
-            } else if int_part.is_empty() {
-                return Err(invalid());
-            }
-            let unit_len = rest
-                .char_indices()
-                .find(|(_, c)| *c == '.' || c.is_ascii_digit())
-                .map_or(rest.len(), |(i, _)| i);
-            let (unit, after) = rest.split_at(unit_len);
-            if unit.is_empty() {
-                return Err(format!("time: missing unit in duration {}", quote(text)));
-            }
-            let scale: u64 = match unit {
-                "ns" => 1,
-                "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-                "ms" => 1_000_000,
-                "s" => 1_000_000_000,
-                "m" => 60_000_000_000,
-                "h" => 3_600_000_000_000,
-                _ => {
-                    return Err(format!(
-                        "time: unknown unit {} in duration {}",
-                        quote(unit),
-                        quote(text)
-                    ));
-                }
-            };
-            let mut v: u64 = 0;
-            for b in int_part.bytes() {
-                v = v
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                    .filter(|v| *v <= 1 << 63)
-                    .ok_or_else(invalid)?;
-            }
-            v = v
-                .checked_mul(scale)
-                .filter(|v| *v <= 1 << 63)
-                .ok_or_else(invalid)?;
-            if !frac_part.is_empty() {
-                let mut f: f64 = 0.0;
-                let mut div: f64 = 1.0;
-                let mut overflow = false;
-                for b in frac_part.bytes() {
-                    if overflow || f > (1u64 << 62) as f64 {
-                        overflow = true;
-                        continue;
-                    }
-                    f = f * 10.0 + f64::from(b - b'0');
-                    div *= 10.0;
-                }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let add = (f * (scale as f64 / div)) as u64;
-                v = v
-                    .checked_add(add)
-                    .filter(|v| *v <= 1 << 63)
-                    .ok_or_else(invalid)?;
-            }
-            total = total
-                .checked_add(v)
-                .filter(|t| *t <= 1 << 63)
-                .ok_or_else(invalid)?;
-            s = after;
-        }
-        if neg {
-            Ok(Self(0i64.wrapping_sub_unsigned(total)))
-        } else {
-            i64::try_from(total).map(Self).map_err(|_| invalid())
-        }
-    }
-}
-
-impl fmt::Display for GoDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let neg = self.0 < 0;
-        let u = self.0.unsigned_abs();
-        let sign = if neg { "-" } else { "" };
-        if u < 1_000_000_000 {
-            let (unit, div) = match u {
-                0 => return f.write_str("0s"),
-                1..=999 => ("ns", 1),
-                1_000..=999_999 => ("\u{b5}s", 1_000),
-                _ => ("ms", 1_000_000),
-            };
-            return write!(f, "{sign}{}{unit}", fixed(u / div, u % div, div));
-        }
-        let secs = u / 1_000_000_000;
-        let nanos = u % 1_000_000_000;
-        let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-        f.write_str(sign)?;
-        if h > 0 {
-            write!(f, "{h}h")?;
-        }
-        if h > 0 || m > 0 {
-            write!(f, "{m}m")?;
-        }
-        write!(f, "{}s", fixed(s, nanos, 1_000_000_000))
-    }
-}
-
-/// `whole.frac` with the fraction (in units of 1/`div`) printed without trailing zeros.
-fn fixed(whole: u64, frac: u64, div: u64) -> String {
-    if frac == 0 {
-        return whole.to_string();
-    }
-    let width = div.ilog10() as usize;
-    let digits = format!("{frac:0width$}");
-    format!("{whole}.{}", digits.trim_end_matches('0'))
-}
-
-impl Serialize for GoDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 /// A `time.Duration` field as written: yaml.v2 accepts integers (nanoseconds), floats
 /// (truncated) and `time.ParseDuration` strings.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -235,17 +71,18 @@ pub enum RawGoDuration {
 
 impl RawGoDuration {
     /// The duration, or yaml.v2's error text.
-    pub fn resolve(&self) -> Result<GoDuration, String> {
+    pub fn resolve(&self) -> Result<SignedGoDuration, String> {
         match self {
-            RawGoDuration::Int(n) => Ok(GoDuration(*n)),
+            RawGoDuration::Int(n) => Ok(SignedGoDuration(*n)),
             #[allow(clippy::cast_possible_truncation)]
             RawGoDuration::Float(x) if x.is_finite() && x.abs() < 9.2e18 => {
-                Ok(GoDuration(*x as i64))
+                Ok(SignedGoDuration(*x as i64))
             }
             RawGoDuration::Float(x) => {
                 Err(format!("cannot unmarshal !!float `{x}` into time.Duration"))
             }
-            RawGoDuration::Text(s) => GoDuration::parse(s)
+            RawGoDuration::Text(s) => s
+                .parse()
                 .map_err(|_| format!("cannot unmarshal !!str `{s}` into time.Duration")),
         }
     }
@@ -483,71 +320,57 @@ pub(crate) fn required_secret_url(
     secret_url_pair(errs, inline, file, path, keys)
 }
 
+/// The keys of the webhook URL pair of Discord and Microsoft Teams.
+const WEBHOOK_URL_KEYS: (&str, &str) = ("webhook_url", "webhook_url_file");
+
+/// What the webhook-URL integrations (Discord, Microsoft Teams v1 and v2) share: their
+/// `http_config` (or the global one) and the required `webhook_url` / `webhook_url_file` pair.
+/// `None` when the URL is missing or invalid; the errors are in `errs`.
+pub(crate) fn webhook_url_target(
+    errs: &mut Errors,
+    http: Option<RawHttpClientConfig>,
+    (url, url_file): (Option<String>, Option<String>),
+    global: &GlobalConfig,
+    path: &YamlPath,
+) -> Option<(HttpClientConfig, SecretUrlSource)> {
+    let http_config = super::http_config(errs, http, global, path);
+    let url = required_secret_url(errs, url, url_file, path, WEBHOOK_URL_KEYS)?;
+    Some((http_config, url))
+}
+
+/// Prints `send_resolved` and what [`webhook_url_target`] reads, in upstream's key order.
+pub(crate) fn put_webhook_url_target<M: SerializeMap>(
+    m: &mut M,
+    send_resolved: bool,
+    http_config: &HttpClientConfig,
+    url: &SecretUrlSource,
+) -> Result<(), M::Error> {
+    m.put("send_resolved", &send_resolved)?;
+    m.put("http_config", http_config)?;
+    put_secret_url_pair(m, Some(url), WEBHOOK_URL_KEYS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn go_duration_parse() {
-        assert_eq!(GoDuration::parse("1m").unwrap(), GoDuration::from_secs(60));
-        assert_eq!(
-            GoDuration::parse("1.5s").unwrap(),
-            GoDuration(1_500_000_000)
-        );
-        assert_eq!(
-            GoDuration::parse("1h2m3s4ms5us6ns").unwrap().0,
-            3_723_004_005_006
-        );
-        assert_eq!(
-            GoDuration::parse("-2s").unwrap(),
-            GoDuration(-2_000_000_000)
-        );
-        assert_eq!(GoDuration::parse("0").unwrap(), GoDuration(0));
-        assert_eq!(GoDuration::parse(".5m").unwrap(), GoDuration::from_secs(30));
-        assert_eq!(GoDuration::parse("3µs").unwrap(), GoDuration(3000));
-        assert_eq!(
-            GoDuration::parse("").unwrap_err(),
-            "time: invalid duration \"\""
-        );
-        assert_eq!(
-            GoDuration::parse("10").unwrap_err(),
-            "time: missing unit in duration \"10\""
-        );
-        assert_eq!(
-            GoDuration::parse("1d").unwrap_err(),
-            "time: unknown unit \"d\" in duration \"1d\""
-        );
-        assert!(GoDuration::parse("1.s").is_ok());
-        assert!(GoDuration::parse(".s").is_err());
-        assert!(GoDuration::parse("s").is_err());
-        assert!(GoDuration::parse("9999999999h").is_err());
-    }
-
-    #[test]
-    fn go_duration_display() {
-        let cases = [
-            (0, "0s"),
-            (1, "1ns"),
-            (1_500, "1.5µs"),
-            (100_000_000, "100ms"),
-            (1_000_000_000, "1s"),
-            (1_500_000_000, "1.5s"),
-            (60_000_000_000, "1m0s"),
-            (3_600_000_000_000, "1h0m0s"),
-            (3_723_004_005_006, "1h2m3.004005006s"),
-            (-90_000_000_000, "-1m30s"),
-        ];
-        for (n, s) in cases {
-            assert_eq!(GoDuration(n).to_string(), s, "{n}");
-        }
-    }
-
-    #[test]
     fn raw_go_duration_forms() {
-        assert_eq!(RawGoDuration::Int(10).resolve().unwrap(), GoDuration(10));
+        assert_eq!(
+            RawGoDuration::Int(10).resolve().unwrap(),
+            SignedGoDuration(10)
+        );
         assert_eq!(
             RawGoDuration::Text("10s".into()).resolve().unwrap(),
-            GoDuration::from_secs(10)
+            SignedGoDuration::from_secs(10)
+        );
+        assert_eq!(
+            RawGoDuration::Text("-1.5s".into()).resolve().unwrap(),
+            SignedGoDuration(-1_500_000_000)
+        );
+        assert_eq!(
+            RawGoDuration::Float(2.9).resolve().unwrap(),
+            SignedGoDuration(2)
         );
         assert!(RawGoDuration::Text("ten".into()).resolve().is_err());
     }

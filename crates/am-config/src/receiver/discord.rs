@@ -3,8 +3,7 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Errors, MapExt, or_default, put_secret_url_pair, required_secret_url};
-use super::http_config;
+use super::common::{Errors, MapExt, or_default, put_webhook_url_target, webhook_url_target};
 use super::url::SecretUrlSource;
 use crate::error::ConfigError;
 use crate::global::GlobalConfig;
@@ -21,6 +20,7 @@ pub const DEFAULT_MESSAGE: &str = r#"{{ template "discord.default.message" . }}"
 #[serde(deny_unknown_fields)]
 pub struct RawDiscordConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -31,8 +31,10 @@ pub struct RawDiscordConfig {
     /// Message content outside the embed.
     pub content: Option<String>,
     /// Embed title.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title: Option<String>,
     /// Embed description.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Bot user name.
     pub username: Option<String>,
@@ -69,10 +71,9 @@ impl DiscordConfig {
         path: &YamlPath,
     ) -> Result<DiscordConfig, Vec<ConfigError>> {
         let mut errs = Errors::default();
-        let http_config = http_config(&mut errs, raw.http_config, global, path);
-        let keys = ("webhook_url", "webhook_url_file");
-        let url = required_secret_url(&mut errs, raw.webhook_url, raw.webhook_url_file, path, keys);
-        let Some(webhook_url) = url else {
+        let url = (raw.webhook_url, raw.webhook_url_file);
+        let target = webhook_url_target(&mut errs, raw.http_config, url, global, path);
+        let Some((http_config, webhook_url)) = target else {
             return Err(errs.0);
         };
         errs.finish(DiscordConfig {
@@ -91,13 +92,8 @@ impl DiscordConfig {
 impl Serialize for DiscordConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut m = serializer.serialize_map(None)?;
-        m.put("send_resolved", &self.send_resolved)?;
-        m.put("http_config", &self.http_config)?;
-        put_secret_url_pair(
-            &mut m,
-            Some(&self.webhook_url),
-            ("webhook_url", "webhook_url_file"),
-        )?;
+        let (http, url) = (&self.http_config, &self.webhook_url);
+        put_webhook_url_target(&mut m, self.send_resolved, http, url)?;
         m.put_str("content", &self.content)?;
         m.put_str("title", &self.title)?;
         m.put_str("message", &self.message)?;

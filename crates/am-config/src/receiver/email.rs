@@ -47,6 +47,7 @@ pub struct RawEmailConfig {
     /// Extra headers (templates); names are case-insensitive.
     pub headers: Option<BTreeMap<String, String>>,
     /// HTML body template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub html: Option<String>,
     /// Text body template.
     pub text: Option<String>,

@@ -28,6 +28,7 @@ pub const DEFAULT_PRIORITY: &str = r#"{{ template "jira.default.priority" . }}"#
 #[serde(deny_unknown_fields)]
 pub struct RawJiraConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -36,12 +37,15 @@ pub struct RawJiraConfig {
     /// Project key (required).
     pub project: Option<String>,
     /// Issue summary template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub summary: Option<String>,
     /// Issue description template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub description: Option<String>,
     /// Issue labels (templates).
     pub labels: Option<Vec<String>>,
     /// Issue priority template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub priority: Option<String>,
     /// Issue type (required).
     pub issue_type: Option<String>,

@@ -7,6 +7,18 @@
 //! defaults, inherited values and invariants applied. Validated types print (`Serialize`) the
 //! way upstream's `Config.String()` does: upstream's key order, `omitempty` rules, and
 //! `<secret>` for every secret.
+//!
+//! Explicit nulls: yaml.v2 gives a null the Go zero value of the field, after
+//! `UnmarshalYAML` has filled in the defaults, so `title: ~` is an empty title and
+//! `send_resolved: ~` is false, not the default. The `Raw*Config` fields whose Go type is a
+//! plain string, bool or duration with a non-zero default decode with
+//! `raw::null_is_zero` to match; everywhere else null and absent are the same, which
+//! is also what Go does for pointer, list and map fields and for fields whose default is the
+//! zero value. Not matched yet (null keeps our default, Go zeroes it):
+//! - `global`: `resolve_timeout` (Go: 0s), `smtp_hello` (""), `smtp_require_tls` (false),
+//!   `http_config` (Go: nil) and the default API URLs (`pagerduty_url: ~` and the like; Go:
+//!   nil, so an integration that needs it fails with `no global PagerDuty URL set`);
+//! - `http_config`: `follow_redirects: ~` and `enable_http2: ~` (Go: false).
 
 pub mod common;
 pub mod discord;
@@ -94,9 +106,10 @@ pub struct RawReceiver {
 }
 
 /// A validated receiver. Lists keep the order of the file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Receiver {
-    /// Unique, non-empty name (uniqueness is checked by the caller).
+    /// Unique name (uniqueness is checked by the caller); non-empty, except for the nameless
+    /// receiver a null `receivers:` entry stands for (see `raw`).
     pub name: String,
     /// Discord integrations.
     pub discord_configs: Vec<DiscordConfig>,
@@ -164,75 +177,35 @@ impl Receiver {
         if name.is_empty() {
             errs.push(path.clone(), "missing name in receiver");
         }
-        let g = global;
-        let e = &mut errs;
-        let receiver = Receiver {
-            name,
-            discord_configs: list(e, raw.discord_configs, path, "discord_configs", |r, p| {
-                DiscordConfig::from_raw(r, g, p)
-            }),
-            email_configs: list(e, raw.email_configs, path, "email_configs", |r, p| {
-                EmailConfig::from_raw(r, g, p)
-            }),
-            pagerduty_configs: list(
-                e,
-                raw.pagerduty_configs,
-                path,
-                "pagerduty_configs",
-                |r, p| PagerdutyConfig::from_raw(r, g, p),
-            ),
-            slack_configs: list(e, raw.slack_configs, path, "slack_configs", |r, p| {
-                SlackConfig::from_raw(r, g, p)
-            }),
-            webhook_configs: list(e, raw.webhook_configs, path, "webhook_configs", |r, p| {
-                WebhookConfig::from_raw(r, g, p)
-            }),
-            opsgenie_configs: list(e, raw.opsgenie_configs, path, "opsgenie_configs", |r, p| {
-                OpsGenieConfig::from_raw(r, g, p)
-            }),
-            wechat_configs: list(e, raw.wechat_configs, path, "wechat_configs", |r, p| {
-                WechatConfig::from_raw(r, g, p)
-            }),
-            pushover_configs: list(e, raw.pushover_configs, path, "pushover_configs", |r, p| {
-                PushoverConfig::from_raw(r, g, p)
-            }),
-            victorops_configs: list(
-                e,
-                raw.victorops_configs,
-                path,
-                "victorops_configs",
-                |r, p| VictorOpsConfig::from_raw(r, g, p),
-            ),
-            sns_configs: list(e, raw.sns_configs, path, "sns_configs", |r, p| {
-                SnsConfig::from_raw(r, g, p)
-            }),
-            telegram_configs: list(e, raw.telegram_configs, path, "telegram_configs", |r, p| {
-                TelegramConfig::from_raw(r, g, p)
-            }),
-            webex_configs: list(e, raw.webex_configs, path, "webex_configs", |r, p| {
-                WebexConfig::from_raw(r, g, p)
-            }),
-            msteams_configs: list(e, raw.msteams_configs, path, "msteams_configs", |r, p| {
-                MsTeamsConfig::from_raw(r, g, p)
-            }),
-            msteamsv2_configs: list(
-                e,
-                raw.msteamsv2_configs,
-                path,
-                "msteamsv2_configs",
-                |r, p| MsTeamsV2Config::from_raw(r, g, p),
-            ),
-            jira_configs: list(e, raw.jira_configs, path, "jira_configs", |r, p| {
-                JiraConfig::from_raw(r, g, p)
-            }),
-            rocketchat_configs: list(
-                e,
-                raw.rocketchat_configs,
-                path,
-                "rocketchat_configs",
-                |r, p| RocketchatConfig::from_raw(r, g, p),
-            ),
-        };
+        // Each `*_configs` list, entry by entry, with its integration's `from_raw`.
+        macro_rules! receiver {
+            ($($list:ident: $config:ident),* $(,)?) => {
+                Receiver {
+                    name,
+                    $($list: list(&mut errs, raw.$list, path, stringify!($list), |r, p| {
+                        $config::from_raw(r, global, p)
+                    }),)*
+                }
+            };
+        }
+        let receiver = receiver!(
+            discord_configs: DiscordConfig,
+            email_configs: EmailConfig,
+            pagerduty_configs: PagerdutyConfig,
+            slack_configs: SlackConfig,
+            webhook_configs: WebhookConfig,
+            opsgenie_configs: OpsGenieConfig,
+            wechat_configs: WechatConfig,
+            pushover_configs: PushoverConfig,
+            victorops_configs: VictorOpsConfig,
+            sns_configs: SnsConfig,
+            telegram_configs: TelegramConfig,
+            webex_configs: WebexConfig,
+            msteams_configs: MsTeamsConfig,
+            msteamsv2_configs: MsTeamsV2Config,
+            jira_configs: JiraConfig,
+            rocketchat_configs: RocketchatConfig,
+        );
         errs.finish(receiver)
     }
 

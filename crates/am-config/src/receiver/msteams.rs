@@ -4,8 +4,7 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
-use super::common::{Errors, MapExt, or_default, put_secret_url_pair, required_secret_url};
-use super::http_config;
+use super::common::{Errors, MapExt, or_default, put_webhook_url_target, webhook_url_target};
 use super::url::SecretUrlSource;
 use crate::error::ConfigError;
 use crate::global::GlobalConfig;
@@ -24,6 +23,7 @@ pub const DEFAULT_TEXT: &str = r#"{{ template "msteams.default.text" . }}"#;
 #[serde(deny_unknown_fields)]
 pub struct RawMsTeamsConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -32,10 +32,13 @@ pub struct RawMsTeamsConfig {
     /// File holding the webhook URL.
     pub webhook_url_file: Option<String>,
     /// Card title.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title: Option<String>,
     /// Card summary.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub summary: Option<String>,
     /// Card text.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub text: Option<String>,
 }
 
@@ -64,10 +67,9 @@ impl MsTeamsConfig {
         path: &YamlPath,
     ) -> Result<MsTeamsConfig, Vec<ConfigError>> {
         let mut errs = Errors::default();
-        let http_config = http_config(&mut errs, raw.http_config, global, path);
-        let keys = ("webhook_url", "webhook_url_file");
-        let url = required_secret_url(&mut errs, raw.webhook_url, raw.webhook_url_file, path, keys);
-        let Some(webhook_url) = url else {
+        let url = (raw.webhook_url, raw.webhook_url_file);
+        let target = webhook_url_target(&mut errs, raw.http_config, url, global, path);
+        let Some((http_config, webhook_url)) = target else {
             return Err(errs.0);
         };
         errs.finish(MsTeamsConfig {
@@ -84,13 +86,8 @@ impl MsTeamsConfig {
 impl Serialize for MsTeamsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut m = serializer.serialize_map(None)?;
-        m.put("send_resolved", &self.send_resolved)?;
-        m.put("http_config", &self.http_config)?;
-        put_secret_url_pair(
-            &mut m,
-            Some(&self.webhook_url),
-            ("webhook_url", "webhook_url_file"),
-        )?;
+        let (http, url) = (&self.http_config, &self.webhook_url);
+        put_webhook_url_target(&mut m, self.send_resolved, http, url)?;
         m.put_str("title", &self.title)?;
         m.put_str("summary", &self.summary)?;
         m.put_str("text", &self.text)?;

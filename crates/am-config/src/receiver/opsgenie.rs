@@ -30,6 +30,7 @@ pub const VALID_RESPONDER_TYPES: &str = "^(team|teams|user|escalation|schedule)$
 #[serde(deny_unknown_fields)]
 pub struct RawOpsGenieConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -40,10 +41,13 @@ pub struct RawOpsGenieConfig {
     /// API URL (default: global `opsgenie_api_url`).
     pub api_url: Option<String>,
     /// Alert message.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Description.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub description: Option<String>,
     /// Source.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub source: Option<String>,
     /// Extra details.
     pub details: Option<BTreeMap<String, String>>,

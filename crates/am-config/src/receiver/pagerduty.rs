@@ -42,6 +42,7 @@ pub const DEFAULT_DETAILS: [(&str, &str); 4] = [
 #[serde(deny_unknown_fields)]
 pub struct RawPagerdutyConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -56,10 +57,13 @@ pub struct RawPagerdutyConfig {
     /// Events URL (default: global `pagerduty_url`).
     pub url: Option<String>,
     /// Client name.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub client: Option<String>,
     /// Client URL.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub client_url: Option<String>,
     /// Description.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub description: Option<String>,
     /// Custom details.
     pub details: Option<BTreeMap<String, String>>,

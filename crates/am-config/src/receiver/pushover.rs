@@ -5,7 +5,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::pair;
-use super::common::{Errors, GoDuration, MapExt, or_default};
+use super::common::{Errors, MapExt, SignedGoDuration, or_default};
 use super::http_config;
 use crate::error::ConfigError;
 use crate::global::GlobalConfig;
@@ -22,15 +22,16 @@ pub const DEFAULT_URL: &str = r#"{{ template "pushover.default.url" . }}"#;
 /// Default `priority`: emergency while firing, normal once resolved.
 pub const DEFAULT_PRIORITY: &str = r#"{{ if eq .Status "firing" }}2{{ else }}0{{ end }}"#;
 /// Default `retry`.
-pub const DEFAULT_RETRY: GoDuration = GoDuration::from_secs(60);
+pub const DEFAULT_RETRY: SignedGoDuration = SignedGoDuration::from_secs(60);
 /// Default `expire`.
-pub const DEFAULT_EXPIRE: GoDuration = GoDuration::from_secs(3600);
+pub const DEFAULT_EXPIRE: SignedGoDuration = SignedGoDuration::from_secs(3600);
 
 /// A `pushover_configs` entry as written.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPushoverConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -43,10 +44,13 @@ pub struct RawPushoverConfig {
     /// File holding the token.
     pub token_file: Option<String>,
     /// Title.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title: Option<String>,
     /// Message.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Supplementary URL.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub url: Option<String>,
     /// Title of the URL.
     pub url_title: Option<String>,
@@ -55,10 +59,13 @@ pub struct RawPushoverConfig {
     /// Sound.
     pub sound: Option<String>,
     /// Priority.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub priority: Option<String>,
     /// Retry interval for emergency priority (Go duration, default 1m).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero_duration")]
     pub retry: Option<String>,
     /// Expiry for emergency priority (Go duration, default 1h).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero_duration")]
     pub expire: Option<String>,
     /// Message time to live (Go duration).
     pub ttl: Option<String>,
@@ -92,11 +99,11 @@ pub struct PushoverConfig {
     /// Priority.
     pub priority: String,
     /// Retry.
-    pub retry: GoDuration,
+    pub retry: SignedGoDuration,
     /// Expire.
-    pub expire: GoDuration,
+    pub expire: SignedGoDuration,
     /// Time to live (0 = none).
-    pub ttl: GoDuration,
+    pub ttl: SignedGoDuration,
     /// HTML message.
     pub html: bool,
 }
@@ -106,11 +113,14 @@ fn duration(
     text: Option<String>,
     path: &YamlPath,
     key: &str,
-    default: GoDuration,
-) -> GoDuration {
+    default: SignedGoDuration,
+) -> SignedGoDuration {
     match text {
         Some(t) => errs
-            .take(GoDuration::parse(&t).map_err(|m| ConfigError::at(path.key(key), m)))
+            .take(
+                t.parse::<SignedGoDuration>()
+                    .map_err(|e| ConfigError::at(path.key(key), e.to_string())),
+            )
             .unwrap_or_default(),
         None => default,
     }
@@ -155,7 +165,7 @@ impl PushoverConfig {
         );
         let retry = duration(&mut errs, raw.retry, path, "retry", DEFAULT_RETRY);
         let expire = duration(&mut errs, raw.expire, path, "expire", DEFAULT_EXPIRE);
-        let ttl = duration(&mut errs, raw.ttl, path, "ttl", GoDuration(0));
+        let ttl = duration(&mut errs, raw.ttl, path, "ttl", SignedGoDuration(0));
         let (Some(user_key), Some(token)) = (user_key, token) else {
             return Err(errs.0);
         };

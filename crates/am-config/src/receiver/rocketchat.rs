@@ -52,20 +52,26 @@ pub struct RawRocketchatConfig {
     /// Channel override.
     pub channel: Option<String>,
     /// Colour.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub color: Option<String>,
     /// Title.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title: Option<String>,
     /// Title link.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title_link: Option<String>,
     /// Text.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub text: Option<String>,
     /// Attachment fields.
     pub fields: Option<Vec<RawRocketchatField>>,
     /// Default `short` for fields.
     pub short_fields: Option<bool>,
     /// Emoji.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub emoji: Option<String>,
     /// Icon URL.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub icon_url: Option<String>,
     /// Image URL.
     pub image_url: Option<String>,

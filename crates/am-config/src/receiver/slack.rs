@@ -52,30 +52,41 @@ pub struct RawSlackConfig {
     /// Channel override.
     pub channel: Option<String>,
     /// Bot user name.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub username: Option<String>,
     /// Attachment colour.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub color: Option<String>,
     /// Title.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title: Option<String>,
     /// Title link.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub title_link: Option<String>,
     /// Pretext.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub pretext: Option<String>,
     /// Text.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub text: Option<String>,
     /// Attachment fields.
     pub fields: Option<Vec<RawSlackField>>,
     /// Default `short` for fields.
     pub short_fields: Option<bool>,
     /// Footer.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub footer: Option<String>,
     /// Fallback text.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub fallback: Option<String>,
     /// Callback id.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub callback_id: Option<String>,
     /// Icon emoji.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub icon_emoji: Option<String>,
     /// Icon URL.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub icon_url: Option<String>,
     /// Image URL.
     pub image_url: Option<String>,

@@ -24,6 +24,7 @@ pub const DEFAULT_MESSAGE: &str = r#"{{ template "sns.default.message" . }}"#;
 #[serde(deny_unknown_fields)]
 pub struct RawSnsConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -38,8 +39,10 @@ pub struct RawSnsConfig {
     /// Mobile endpoint ARN.
     pub target_arn: Option<String>,
     /// Subject.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub subject: Option<String>,
     /// Message.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Message attributes.
     pub attributes: Option<BTreeMap<String, String>>,

@@ -23,6 +23,7 @@ pub const DEFAULT_PARSE_MODE: &str = "HTML";
 #[serde(deny_unknown_fields)]
 pub struct RawTelegramConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -37,10 +38,12 @@ pub struct RawTelegramConfig {
     /// Forum topic id.
     pub message_thread_id: Option<i64>,
     /// Message template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Send silently.
     pub disable_notifications: Option<bool>,
     /// `Markdown`, `MarkdownV2`, `HTML` (default) or empty.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub parse_mode: Option<String>,
 }
 

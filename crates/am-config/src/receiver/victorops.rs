@@ -41,6 +41,7 @@ pub const RESERVED_FIELDS: [&str; 7] = [
 #[serde(deny_unknown_fields)]
 pub struct RawVictorOpsConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global).
     pub http_config: Option<RawHttpClientConfig>,
@@ -53,12 +54,16 @@ pub struct RawVictorOpsConfig {
     /// Routing key (required).
     pub routing_key: Option<String>,
     /// Message type (default `CRITICAL`).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message_type: Option<String>,
     /// State message.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub state_message: Option<String>,
     /// Entity display name.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub entity_display_name: Option<String>,
     /// Monitoring tool.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub monitoring_tool: Option<String>,
     /// Extra payload fields.
     pub custom_fields: Option<BTreeMap<String, String>>,

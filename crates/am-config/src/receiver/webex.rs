@@ -21,12 +21,14 @@ pub const DEFAULT_MESSAGE: &str = r#"{{ template "webex.default.message" . }}"#;
 #[serde(deny_unknown_fields)]
 pub struct RawWebexConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings; must hold `authorization` (the bot token).
     pub http_config: Option<RawHttpClientConfig>,
     /// API URL (default: global `webex_api_url`).
     pub api_url: Option<String>,
     /// Message template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// Room id (required; a template).
     pub room_id: Option<String>,

@@ -4,7 +4,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 
 use super::common::secret_url_pair;
-use super::common::{Errors, GoDuration, MapExt, RawGoDuration};
+use super::common::{Errors, MapExt, RawGoDuration, SignedGoDuration};
 use super::http_config;
 use super::url::{SecretUrl, SecretUrlSource};
 use crate::error::ConfigError;
@@ -18,6 +18,7 @@ use crate::yaml::YamlPath;
 #[serde(deny_unknown_fields)]
 pub struct RawWebhookConfig {
     /// Notify about resolved alerts (default true).
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub send_resolved: Option<bool>,
     /// HTTP client settings (default: global `http_config`).
     pub http_config: Option<RawHttpClientConfig>,
@@ -43,7 +44,7 @@ pub struct WebhookConfig {
     /// Most alerts per message; 0 = all.
     pub max_alerts: u64,
     /// Request timeout; 0 = none.
-    pub timeout: GoDuration,
+    pub timeout: SignedGoDuration,
 }
 
 impl WebhookConfig {
@@ -65,7 +66,7 @@ impl WebhookConfig {
                 t.resolve()
                     .map_err(|m| ConfigError::at(path.key("timeout"), m)),
             ),
-            None => Some(GoDuration(0)),
+            None => Some(SignedGoDuration(0)),
         };
         let (Some(url), Some(timeout)) = (url, timeout) else {
             return Err(errs.0);

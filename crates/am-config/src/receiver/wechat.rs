@@ -40,16 +40,21 @@ pub struct RawWechatConfig {
     /// Corp id (default: global `wechat_api_corp_id`).
     pub corp_id: Option<String>,
     /// Message template.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub message: Option<String>,
     /// API URL (default: global `wechat_api_url`).
     pub api_url: Option<String>,
     /// Recipient users.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub to_user: Option<String>,
     /// Recipient parties.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub to_party: Option<String>,
     /// Recipient tags.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub to_tag: Option<String>,
     /// Agent id.
+    #[serde(default, deserialize_with = "crate::raw::null_is_zero")]
     pub agent_id: Option<String>,
     /// `text` (default) or `markdown`.
     pub message_type: Option<String>,

@@ -156,7 +156,7 @@ impl<'a> StructAccess<'a> {
                 Error::new(message).with_hint(hint)
             }
             NodeKind::Null => Error::new("unknown field null (an empty key)"),
-            NodeKind::Seq(_) | NodeKind::Map(_) => {
+            NodeKind::Seq(_) | NodeKind::Map(..) => {
                 Error::new(format!("invalid map key: {}", key.describe()))
             }
         };

@@ -1,17 +1,18 @@
 //! A serde `Deserializer` over the [`Node`] tree with Go `yaml.v2` `UnmarshalStrict` semantics
 //! (`decode.go: decoder`): strings take any scalar's raw text, booleans and numbers follow
 //! YAML 1.1 resolution, null decodes to the zero value, unknown struct fields are collected
-//! (not fatal), and values of the wrong type are recorded and replaced by a zero value so
+//! (not fatal), a key set again after a merge key brought it in is refused in a map but not in
+//! a struct, and values of the wrong type are recorded and replaced by a zero value so
 //! decoding carries on and reports every problem at once.
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, Visitor};
 
-use super::YamlPath;
 use super::access::{EnumAccess, MapAccess, SeqAccess, StructAccess};
 use super::de_error::{Collector, Error};
 use super::resolve::{Resolved, decode_binary, resolve_plain, resolve_scalar};
 use super::tree::{Node, NodeKind, ScalarStyle};
+use super::{MergedDuplicate, YamlPath};
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -46,7 +47,7 @@ impl<'a> NodeDeserializer<'a> {
                     .map(Some)
                     .map_err(Error::new)
             }
-            NodeKind::Seq(_) | NodeKind::Map(_) => Ok(None),
+            NodeKind::Seq(_) | NodeKind::Map(..) => Ok(None),
         }
     }
 
@@ -73,7 +74,7 @@ impl<'a> NodeDeserializer<'a> {
                 Error::new(format!("invalid value {text:?}: expected {expected}")).with_hint(hint)
             }
             NodeKind::Null => Error::new(format!("expected {expected}, found null")),
-            NodeKind::Seq(_) | NodeKind::Map(_) => Error::new(format!(
+            NodeKind::Seq(_) | NodeKind::Map(..) => Error::new(format!(
                 "expected {expected}, found {}",
                 self.node.describe()
             )),
@@ -132,6 +133,21 @@ impl<'a> NodeDeserializer<'a> {
         })
     }
 
+    /// Records the keys of a mapping decoded as a map that merge keys set more than once:
+    /// yaml.v2's strict mode refuses them in a map (`setMapIndex`), not in a struct.
+    fn merged_duplicates(&self, duplicates: &[MergedDuplicate]) {
+        for duplicate in duplicates {
+            let error = Error::new(format!("key {:?} already set in map", duplicate.key))
+                .with_hint(Some(format!(
+                    "first set on line {}; in a map, a key brought in by a merge (<<) \
+                     cannot be set again",
+                    duplicate.first
+                )));
+            self.collector
+                .record(error.located(&self.path, duplicate.line), false);
+        }
+    }
+
     fn seq_access(&self, items: &'a [Node]) -> SeqAccess<'a> {
         SeqAccess::new(items, self.path.clone(), self.collector)
     }
@@ -154,7 +170,9 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
     fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.run(|d| match &d.node.kind {
             NodeKind::Seq(items) => visitor.visit_seq(d.seq_access(items)),
-            NodeKind::Map(entries) => {
+            NodeKind::Map(entries, duplicates) => {
+                // yaml.v2 decodes a mapping into `interface{}` as a Go map.
+                d.merged_duplicates(duplicates);
                 visitor.visit_map(MapAccess::new(entries, d.path.clone(), d.collector))
             }
             NodeKind::Null | NodeKind::Scalar { .. } => match d.resolved()? {
@@ -241,7 +259,7 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
                 }
                 visitor.visit_borrowed_str(text)
             }
-            NodeKind::Seq(_) | NodeKind::Map(_) => {
+            NodeKind::Seq(_) | NodeKind::Map(..) => {
                 d.mismatch("a string");
                 visitor.visit_borrowed_str("")
             }
@@ -256,7 +274,7 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
         self.run(|d| match &d.node.kind {
             NodeKind::Null => visitor.visit_borrowed_bytes(b""),
             NodeKind::Scalar { text, .. } => visitor.visit_borrowed_bytes(text.as_bytes()),
-            NodeKind::Seq(_) | NodeKind::Map(_) => {
+            NodeKind::Seq(_) | NodeKind::Map(..) => {
                 d.mismatch("a string");
                 visitor.visit_borrowed_bytes(b"")
             }
@@ -304,7 +322,7 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
         self.run(|d| match &d.node.kind {
             NodeKind::Seq(items) => visitor.visit_seq(d.seq_access(items)),
             NodeKind::Null => visitor.visit_seq(d.seq_access(&[])),
-            NodeKind::Scalar { .. } | NodeKind::Map(_) => {
+            NodeKind::Scalar { .. } | NodeKind::Map(..) => {
                 d.mismatch("a sequence");
                 visitor.visit_seq(d.seq_access(&[]))
             }
@@ -327,7 +345,10 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
     fn deserialize_map<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.run(|d| {
             let entries: &[(Node, Node)] = match &d.node.kind {
-                NodeKind::Map(entries) => entries,
+                NodeKind::Map(entries, duplicates) => {
+                    d.merged_duplicates(duplicates);
+                    entries
+                }
                 NodeKind::Null => &[],
                 NodeKind::Scalar { .. } | NodeKind::Seq(_) => {
                     d.mismatch("a mapping");
@@ -345,8 +366,9 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
         visitor: V,
     ) -> Result<V::Value> {
         self.run(|d| {
+            // Merged keys set again are fine in a struct (see `merge`).
             let entries: &[(Node, Node)] = match &d.node.kind {
-                NodeKind::Map(entries) => entries,
+                NodeKind::Map(entries, _) => entries,
                 NodeKind::Null => &[],
                 NodeKind::Scalar { .. } | NodeKind::Seq(_) => {
                     d.mismatch("a mapping");
@@ -373,7 +395,7 @@ impl<'a> de::Deserializer<'a> for NodeDeserializer<'a> {
             NodeKind::Scalar { text, .. } => {
                 visitor.visit_enum(EnumAccess::new(text, None, d.path.clone(), d.collector))
             }
-            NodeKind::Map(entries) if entries.len() == 1 => {
+            NodeKind::Map(entries, _) if entries.len() == 1 => {
                 let (key, value) = &entries[0];
                 let Some(name) = key.as_scalar() else {
                     return Err(Error::new("expected a value name as the mapping key"));

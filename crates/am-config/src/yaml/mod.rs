@@ -4,6 +4,8 @@
 //! configuration, plus a printer ([`emit`]) in the layout of yaml.v2's `Marshal`.
 //!
 //! - [`tree`]: text → [`Node`] tree (aliases, merge keys, duplicate keys, first document only).
+//! - `merge`: duplicate and merge keys of one mapping, and the merged keys set twice that
+//!   yaml.v2 refuses in a map but not in a struct ([`MergedDuplicate`]).
 //! - `de`/`access`: a serde `Deserializer` over the tree that collects every problem.
 //! - `resolve`: YAML 1.1 scalar resolution (`yes` is a boolean, `0x1F` an integer).
 //! - `suggest`: "did you mean" hints and a table of well-known mistakes.
@@ -12,6 +14,7 @@ mod access;
 mod de;
 mod de_error;
 mod emit;
+mod merge;
 mod path;
 mod resolve;
 mod suggest;
@@ -21,6 +24,7 @@ use serde::de::DeserializeOwned;
 
 pub use de_error::Error;
 pub use emit::emit;
+pub use merge::MergedDuplicate;
 pub use path::{Segment, YamlPath};
 pub use tree::{MAX_ALIAS_NODES, MAX_DEPTH, Node, NodeKind, ScalarStyle};
 
@@ -64,7 +68,7 @@ impl Document {
         let mut line = node.line;
         for segment in path.segments() {
             match (segment, &node.kind) {
-                (Segment::Key(key), NodeKind::Map(_)) => match node.entry(key) {
+                (Segment::Key(key), NodeKind::Map(..)) => match node.entry(key) {
                     Some((k, v)) => {
                         line = k.line;
                         node = v;
@@ -89,7 +93,7 @@ impl Document {
         let mut node = &self.root;
         for segment in path.segments() {
             node = match (segment, &node.kind) {
-                (Segment::Key(key), NodeKind::Map(_)) => node.get(key)?,
+                (Segment::Key(key), NodeKind::Map(..)) => node.get(key)?,
                 (Segment::Index(i), NodeKind::Seq(items)) => items.get(*i)?,
                 _ => return None,
             };

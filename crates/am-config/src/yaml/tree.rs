@@ -1,13 +1,15 @@
 //! YAML text → [`Node`] tree, built from `saphyr-parser` events. Mirrors the parser half of Go
 //! `gopkg.in/yaml.v2` (`decode.go`: `parser`, `alias`, `merge`) with the checks of
 //! `UnmarshalStrict`: aliases are expanded (under a budget against "billion laughs"), merge
-//! keys (`<<`) are applied, duplicate keys are errors, and only the first document is read.
+//! keys (`<<`) are applied (see `merge`), duplicate keys are errors, and only the first
+//! document is read.
 
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as ParserStyle, ScanError, Span, Tag};
 
 use super::YamlPath;
+use super::merge::{self, MergedDuplicate};
 use crate::error::{ConfigError, ConfigErrors};
 
 /// Deepest nesting of sequences and mappings accepted (aliases included), so that decoding
@@ -50,7 +52,14 @@ pub enum NodeKind {
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping, in document order, with merge keys applied and duplicates removed.
-    Map(Vec<(Node, Node)>),
+    Map(
+        /// The entries, one per key, as a struct target reads them (explicit keys win over
+        /// merged ones, earlier merged maps over later ones).
+        Vec<(Node, Node)>,
+        /// Keys set more than once through merge keys, which a map target refuses (see
+        /// [`MergedDuplicate`]).
+        Vec<MergedDuplicate>,
+    ),
 }
 
 /// A YAML node and where it starts (1-based line and column). Nodes copied in by an alias
@@ -96,7 +105,7 @@ impl Node {
     /// The key and value nodes for `key` when this is a mapping.
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
+            NodeKind::Map(entries, _) => entries
                 .iter()
                 .find(|(k, _)| k.key_text().as_deref() == Some(key))
                 .map(|(k, v)| (k, v)),
@@ -110,7 +119,7 @@ impl Node {
         match &self.kind {
             NodeKind::Scalar { text, .. } => Some(text.clone()),
             NodeKind::Null => Some("null".to_string()),
-            NodeKind::Seq(_) | NodeKind::Map(_) => None,
+            NodeKind::Seq(_) | NodeKind::Map(..) => None,
         }
     }
 
@@ -120,7 +129,7 @@ impl Node {
             NodeKind::Null => "null",
             NodeKind::Scalar { .. } => "a scalar",
             NodeKind::Seq(_) => "a sequence",
-            NodeKind::Map(_) => "a mapping",
+            NodeKind::Map(..) => "a mapping",
         }
     }
 }
@@ -217,27 +226,6 @@ fn tag_text(tag: &Tag) -> String {
 
 fn is_null_text(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
-}
-
-/// How duplicate keys are recognised: by scalar text; null keys are all the same.
-fn key_id(node: &Node) -> Option<String> {
-    match &node.kind {
-        NodeKind::Scalar { text, .. } => Some(format!("s{text}")),
-        NodeKind::Null => Some("n".to_string()),
-        _ => None,
-    }
-}
-
-fn is_merge_key(node: &Node) -> bool {
-    match &node.kind {
-        NodeKind::Scalar {
-            text,
-            style: ScalarStyle::Plain,
-            tag: None,
-        } => text == "<<",
-        NodeKind::Scalar { tag: Some(tag), .. } => tag == "!!merge",
-        _ => false,
-    }
 }
 
 impl Builder<'_> {
@@ -340,7 +328,16 @@ impl Builder<'_> {
                     let (l, c) = (key.line, key.col);
                     entries.push((key, Node::null(l, c)));
                 }
-                NodeKind::Map(self.finish_map(entries))
+                let mut problems = Vec::new();
+                let (entries, duplicates) = merge::finish_map(entries, &mut problems);
+                for problem in problems {
+                    let error = self.error_here(problem.line, problem.message);
+                    self.errors.push(match problem.hint {
+                        Some(hint) => error.with_hint(hint),
+                        None => error,
+                    });
+                }
+                NodeKind::Map(entries, duplicates)
             }
         };
         let node = Node {
@@ -403,79 +400,6 @@ impl Builder<'_> {
             ));
         }
         Ok((node, stats))
-    }
-
-    /// Removes duplicate keys (recording an error for each) and applies merge keys: entries
-    /// from `<<` maps are added where the `<<` key stands, unless the mapping sets the key
-    /// itself; with a list of maps, earlier maps win.
-    fn finish_map(&mut self, entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
-        let mut first_seen: HashMap<String, u32> = HashMap::new();
-        let mut explicit = Vec::with_capacity(entries.len());
-        let mut has_merge = false;
-        for (key, value) in entries {
-            if is_merge_key(&key) {
-                has_merge = true;
-                explicit.push((key, value));
-                continue;
-            }
-            if let Some(id) = key_id(&key) {
-                if let Some(&first) = first_seen.get(&id) {
-                    let shown = key.key_text().unwrap_or_default();
-                    let error = self
-                        .error_here(key.line, format!("key {shown:?} already set in map"))
-                        .with_hint(format!("first set on line {first}"));
-                    self.errors.push(error);
-                    continue;
-                }
-                first_seen.insert(id, key.line);
-            }
-            explicit.push((key, value));
-        }
-        if !has_merge {
-            return explicit;
-        }
-        let mut out = Vec::with_capacity(explicit.len());
-        for (key, value) in explicit {
-            if !is_merge_key(&key) {
-                out.push((key, value));
-                continue;
-            }
-            let sources = match value.kind {
-                NodeKind::Map(entries) => vec![entries],
-                NodeKind::Seq(items) => {
-                    let mut maps = Vec::with_capacity(items.len());
-                    for item in items {
-                        match item.kind {
-                            NodeKind::Map(entries) => maps.push(entries),
-                            _ => self.errors.push(self.merge_error(item.line)),
-                        }
-                    }
-                    maps
-                }
-                _ => {
-                    self.errors.push(self.merge_error(value.line));
-                    Vec::new()
-                }
-            };
-            for (k, v) in sources.into_iter().flatten() {
-                match key_id(&k) {
-                    Some(id) if first_seen.contains_key(&id) => {}
-                    Some(id) => {
-                        first_seen.insert(id, k.line);
-                        out.push((k, v));
-                    }
-                    None => out.push((k, v)),
-                }
-            }
-        }
-        out
-    }
-
-    fn merge_error(&self, line: u32) -> ConfigError {
-        self.error_here(
-            line,
-            "map merge requires map or sequence of maps as the value",
-        )
     }
 
     /// The line text (without its line break), 1-based.

@@ -1,10 +1,14 @@
 //! Go `time.Duration` text: `time.ParseDuration` and `Duration.String` (Go standard library,
-//! `time/format.go` and `time/time.go`), for command-line flags.
+//! `time/format.go` and `time/time.go`), in two flavours sharing one parser and one printer:
 //!
-//! Differences from Go: negative durations (`-1s`) are rejected with
-//! [`GoDurationError::Negative`], because no flag we parse takes one; `-0` and `-0s` are zero
-//! and accepted. Go silently wraps one overflow case (two terms of exactly 2^63 ns add up to
-//! zero); we reproduce that for fidelity.
+//! - [`GoDuration`], for command-line flags: a `std::time::Duration`, so negative durations
+//!   (`-1s`) are rejected with [`GoDurationError::Negative`] because no flag we parse takes one;
+//!   `-0` and `-0s` are zero and accepted.
+//! - [`SignedGoDuration`], for configuration fields that upstream declares as `time.Duration`:
+//!   Go's signed nanosecond count, accepting exactly what `time.ParseDuration` accepts.
+//!
+//! Go silently wraps one overflow case (two terms of exactly 2^63 ns add up to zero); we
+//! reproduce that for fidelity.
 
 use std::fmt;
 use std::str::FromStr;
@@ -142,7 +146,8 @@ fn leading_fraction(s: &str) -> (u64, f64, &str) {
     (x, scale, &s[end..])
 }
 
-/// Parses like Go's `time.ParseDuration`, returning `(negative, magnitude in ns)`.
+/// Parses like Go's `time.ParseDuration`, returning `(negative, magnitude in ns)`; the
+/// magnitude is at most 2^63, and 2^63 only when negative.
 fn parse_go(orig: &str) -> Result<(bool, u64), GoDurationError> {
     let invalid = || GoDurationError::Invalid(orig.to_owned());
     let mut s = orig;
@@ -243,34 +248,40 @@ fn split_frac(v: u128, prec: u32) -> (u128, String) {
     (v / pow, format!(".{}", digits.trim_end_matches('0')))
 }
 
+/// Writes a duration of `nanos` nanoseconds (negative when `neg`) like Go's
+/// `time.Duration.String()`: `1h30m0s`, `1.5s`, `250ms`, `1.5µs`, `10ns`, `0s`, `-1m30s`.
+fn write_go(f: &mut fmt::Formatter<'_>, neg: bool, u: u128) -> fmt::Result {
+    if u == 0 {
+        return f.write_str("0s");
+    }
+    let sign = if neg { "-" } else { "" };
+    if u < NANOS_PER_SEC {
+        let (prec, unit) = if u < NANOS_PER_MICRO {
+            (0, "ns")
+        } else if u < NANOS_PER_MILLI {
+            (3, "\u{b5}s")
+        } else {
+            (6, "ms")
+        };
+        let (int, frac) = split_frac(u, prec);
+        return write!(f, "{sign}{int}{frac}{unit}");
+    }
+    let (secs, frac) = split_frac(u, 9);
+    let mins = secs / 60;
+    if mins == 0 {
+        return write!(f, "{sign}{secs}{frac}s");
+    }
+    let hours = mins / 60;
+    if hours == 0 {
+        return write!(f, "{sign}{mins}m{}{frac}s", secs % 60);
+    }
+    write!(f, "{sign}{hours}h{}m{}{frac}s", mins % 60, secs % 60)
+}
+
 /// Formats like Go's `time.Duration.String()`: `1h30m0s`, `1.5s`, `250ms`, `1.5µs`, `10ns`, `0s`.
 impl fmt::Display for GoDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let u = self.0.as_nanos();
-        if u == 0 {
-            return f.write_str("0s");
-        }
-        if u < NANOS_PER_SEC {
-            let (prec, unit) = if u < NANOS_PER_MICRO {
-                (0, "ns")
-            } else if u < NANOS_PER_MILLI {
-                (3, "\u{b5}s")
-            } else {
-                (6, "ms")
-            };
-            let (int, frac) = split_frac(u, prec);
-            return write!(f, "{int}{frac}{unit}");
-        }
-        let (secs, frac) = split_frac(u, 9);
-        let mins = secs / 60;
-        if mins == 0 {
-            return write!(f, "{secs}{frac}s");
-        }
-        let hours = mins / 60;
-        if hours == 0 {
-            return write!(f, "{mins}m{}{frac}s", secs % 60);
-        }
-        write!(f, "{hours}h{}m{}{frac}s", mins % 60, secs % 60)
+        write_go(f, false, self.0.as_nanos())
     }
 }
 
@@ -284,6 +295,58 @@ impl<'de> Deserialize<'de> for GoDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A Go `time.Duration`: a signed count of nanoseconds, parsed exactly like
+/// `time.ParseDuration` (negative values included) and printed like `Duration.String()`
+/// (`1m0s`, `1.5s`, `-100ms`, `0s`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SignedGoDuration(pub i64);
+
+impl SignedGoDuration {
+    /// A duration of `secs` seconds.
+    pub const fn from_secs(secs: i64) -> Self {
+        Self(secs * 1_000_000_000)
+    }
+
+    /// The duration as a `std::time::Duration`; negative durations become zero.
+    pub fn to_std(self) -> Duration {
+        Duration::from_nanos(u64::try_from(self.0).unwrap_or(0))
+    }
+
+    /// True for the zero duration.
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromStr for SignedGoDuration {
+    type Err = GoDurationError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (neg, nanos) = parse_go(s)?;
+        if neg {
+            // At most 2^63: -2^63 is i64::MIN.
+            Ok(SignedGoDuration(0i64.wrapping_sub_unsigned(nanos)))
+        } else {
+            // Non-negative results are below 2^63.
+            i64::try_from(nanos)
+                .map(SignedGoDuration)
+                .map_err(|_| GoDurationError::Invalid(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for SignedGoDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_go(f, self.0 < 0, u128::from(self.0.unsigned_abs()))
+    }
+}
+
+impl Serialize for SignedGoDuration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -396,5 +459,68 @@ mod tests {
         let d: GoDuration = serde_json::from_str(r#""1m30s""#).unwrap();
         assert_eq!(serde_json::to_string(&d).unwrap(), r#""1m30s""#);
         assert!(serde_json::from_str::<GoDuration>(r#""1x""#).is_err());
+    }
+
+    fn signed(s: &str) -> Result<i64, GoDurationError> {
+        s.parse::<SignedGoDuration>().map(|d| d.0)
+    }
+
+    #[test]
+    fn signed_parses_negative_values_like_go() {
+        assert_eq!(signed("1m"), Ok(60_000_000_000));
+        assert_eq!(signed("1h2m3s4ms5us6ns"), Ok(3_723_004_005_006));
+        assert_eq!(signed("-2s"), Ok(-2_000_000_000));
+        assert_eq!(signed("-1.5h"), Ok(-5_400_000_000_000));
+        assert_eq!(signed("-0"), Ok(0));
+        assert_eq!(signed(".5m"), Ok(30_000_000_000));
+        assert_eq!(signed("-9223372036854775808ns"), Ok(i64::MIN));
+        assert_eq!(signed("9223372036854775807ns"), Ok(i64::MAX));
+        assert_eq!(
+            signed("9223372036854775808ns"),
+            Err(GoDurationError::Invalid("9223372036854775808ns".to_owned()))
+        );
+        assert_eq!(
+            signed("-9223372036854775809ns"),
+            Err(GoDurationError::Invalid(
+                "-9223372036854775809ns".to_owned()
+            ))
+        );
+        assert_eq!(
+            signed("10").unwrap_err().to_string(),
+            r#"time: missing unit in duration "10""#
+        );
+        assert_eq!(
+            signed("-1d").unwrap_err().to_string(),
+            r#"time: unknown unit "d" in duration "-1d""#
+        );
+        assert!(signed("--1s").is_err());
+        assert_eq!(
+            SignedGoDuration::from_secs(-3),
+            SignedGoDuration(-3_000_000_000)
+        );
+        assert_eq!(SignedGoDuration(-5).to_std(), Duration::ZERO);
+        assert_eq!(SignedGoDuration(5).to_std(), Duration::from_nanos(5));
+        assert!(SignedGoDuration::default().is_zero());
+    }
+
+    #[test]
+    fn signed_displays_like_go() {
+        let cases: [(i64, &str); 8] = [
+            (0, "0s"),
+            (1_500, "1.5µs"),
+            (100_000_000, "100ms"),
+            (3_723_004_005_006, "1h2m3.004005006s"),
+            (-1, "-1ns"),
+            (-1_500_000, "-1.5ms"),
+            (-90_000_000_000, "-1m30s"),
+            (i64::MIN, "-2562047h47m16.854775808s"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(SignedGoDuration(n).to_string(), want, "{n}");
+        }
+        assert_eq!(
+            serde_json::to_string(&SignedGoDuration(-1_000)).unwrap(),
+            r#""-1µs""#
+        );
     }
 }

@@ -2,8 +2,11 @@
 //! "inside" for `mute_time_intervals` and `active_time_intervals`. Mirrors upstream's
 //! `timeinterval` package (`timeinterval/timeinterval.go`, v0.28.0).
 //!
-//! An interval's fields are ANDed together and each list is ORed; an empty list places no
-//! restriction. Everything is evaluated on the wall clock of the interval's `location` (UTC
+//! An interval's fields are ANDed together and each list is ORed. As in upstream, an absent
+//! (or null) list places no restriction, while an explicitly empty one (`weekdays: []`)
+//! matches nothing, so the whole interval never matches: upstream tests the Go slice for
+//! `nil`, not for length. Printing follows upstream's `omitempty` marshalling and leaves both
+//! out, so a printed `weekdays: []` is lost (upstream loses it the same way). Everything is evaluated on the wall clock of the interval's `location` (UTC
 //! when unset), so an interval written in local time follows daylight saving time: on a
 //! spring-forward day the skipped hour simply never happens, and on a fall-back day the
 //! repeated hour is inside the interval both times.
@@ -18,8 +21,6 @@
 //!   (so `-1` meant the 30th of March in Europe/Paris). Upstream fixed this after 0.28
 //!   ("timeinterval: fix negative days_of_month across DST transitions", #5447); we follow the
 //!   fix.
-//! - An explicitly empty list (`weekdays: []`) places no restriction, like an absent one.
-//!   Upstream keeps the empty, non-nil Go slice, and such an interval never matches.
 
 mod location;
 mod range;
@@ -109,25 +110,27 @@ pub enum TimeIntervalError {
     UnknownTimeZone(String),
 }
 
-/// One entry of a named time interval's `time_intervals` list.
+/// One entry of a named time interval's `time_intervals` list. For each list, `None` (absent
+/// or null) places no restriction and `Some` of an empty list matches nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimeInterval {
     /// Minute ranges of the day (`times`).
-    pub times: Vec<TimeRange>,
+    pub times: Option<Vec<TimeRange>>,
     /// Weekday ranges (`weekdays`).
-    pub weekdays: Vec<WeekdayRange>,
+    pub weekdays: Option<Vec<WeekdayRange>>,
     /// Day-of-month ranges (`days_of_month`).
-    pub days_of_month: Vec<DayOfMonthRange>,
+    pub days_of_month: Option<Vec<DayOfMonthRange>>,
     /// Month ranges (`months`).
-    pub months: Vec<MonthRange>,
+    pub months: Option<Vec<MonthRange>>,
     /// Year ranges (`years`).
-    pub years: Vec<YearRange>,
+    pub years: Option<Vec<YearRange>>,
     /// The time zone the other fields are read in; `None` means UTC.
     pub location: Option<Location>,
 }
 
 impl TimeInterval {
-    /// Whether `instant` is inside the interval (upstream's `ContainsTime`).
+    /// Whether `instant` is inside the interval (upstream's `ContainsTime`): inside every
+    /// present list, where a present but empty list contains nothing.
     ///
     /// Negative days of the month resolve against the calendar length of the month in the
     /// interval's location (see the module documentation for how this differs from 0.28).
@@ -140,8 +143,10 @@ impl TimeInterval {
         let minute =
             u32::from(wall.hour().unsigned_abs()) * 60 + u32::from(wall.minute().unsigned_abs());
 
-        fn any<T>(ranges: &[T], inside: impl Fn(&T) -> bool) -> bool {
-            ranges.is_empty() || ranges.iter().any(inside)
+        fn any<T>(ranges: &Option<Vec<T>>, inside: impl Fn(&T) -> bool) -> bool {
+            ranges
+                .as_ref()
+                .is_none_or(|ranges| ranges.iter().any(inside))
         }
         any(&self.times, |r| r.contains_minute(minute))
             && any(&self.days_of_month, |r| {
@@ -173,55 +178,62 @@ struct RawTimeInterval {
 
 impl<'de> Deserialize<'de> for TimeInterval {
     /// Reads `{times: [{start_time, end_time}], weekdays: [...], days_of_month: [...],
-    /// months: [...], years: [...], location: NAME}`; unknown fields are refused and a null
-    /// interval is the empty interval (always inside), as in upstream.
+    /// months: [...], years: [...], location: NAME}`; unknown fields are refused, a null list
+    /// is an absent one, and a null interval is the empty interval (always inside), as in
+    /// upstream.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let Some(raw) = Option::<RawTimeInterval>::deserialize(deserializer)? else {
             return Ok(TimeInterval::default());
         };
         Ok(TimeInterval {
-            times: raw.times.unwrap_or_default(),
-            weekdays: raw.weekdays.unwrap_or_default(),
-            days_of_month: raw.days_of_month.unwrap_or_default(),
-            months: raw.months.unwrap_or_default(),
-            years: raw.years.unwrap_or_default(),
+            times: raw.times,
+            weekdays: raw.weekdays,
+            days_of_month: raw.days_of_month,
+            months: raw.months,
+            years: raw.years,
             location: raw.location,
         })
     }
 }
 
+/// The list to print under yaml.v2/`encoding/json` `omitempty`: absent and empty lists are
+/// both left out.
+fn printed<T>(list: &Option<Vec<T>>) -> Option<&Vec<T>> {
+    list.as_ref().filter(|list| !list.is_empty())
+}
+
 impl Serialize for TimeInterval {
-    /// Upstream's marshalled shape: empty lists and an unset location are left out; ranges are
-    /// strings (weekdays by name, months by number); times are `{start_time, end_time}`.
-    /// When printing YAML, upstream writes every field but `times` in flow style
-    /// (`weekdays: [monday:friday]`).
+    /// Upstream's marshalled shape: absent and empty lists (`omitempty`) and an unset location
+    /// are left out; ranges are strings (weekdays by name, months by number); times are
+    /// `{start_time, end_time}`. When printing YAML, upstream writes every field but `times`
+    /// in flow style (`weekdays: [monday:friday]`).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let len = [
-            self.times.is_empty(),
-            self.weekdays.is_empty(),
-            self.days_of_month.is_empty(),
-            self.months.is_empty(),
-            self.years.is_empty(),
-            self.location.is_none(),
-        ]
-        .iter()
-        .filter(|empty| !**empty)
-        .count();
+        let times = printed(&self.times);
+        let weekdays = printed(&self.weekdays);
+        let days_of_month = printed(&self.days_of_month);
+        let months = printed(&self.months);
+        let years = printed(&self.years);
+        let len = usize::from(times.is_some())
+            + usize::from(weekdays.is_some())
+            + usize::from(days_of_month.is_some())
+            + usize::from(months.is_some())
+            + usize::from(years.is_some())
+            + usize::from(self.location.is_some());
         let mut s = serializer.serialize_struct("TimeInterval", len)?;
-        if !self.times.is_empty() {
-            s.serialize_field("times", &self.times)?;
+        if let Some(times) = times {
+            s.serialize_field("times", times)?;
         }
-        if !self.weekdays.is_empty() {
-            s.serialize_field("weekdays", &self.weekdays)?;
+        if let Some(weekdays) = weekdays {
+            s.serialize_field("weekdays", weekdays)?;
         }
-        if !self.days_of_month.is_empty() {
-            s.serialize_field("days_of_month", &self.days_of_month)?;
+        if let Some(days_of_month) = days_of_month {
+            s.serialize_field("days_of_month", days_of_month)?;
         }
-        if !self.months.is_empty() {
-            s.serialize_field("months", &self.months)?;
+        if let Some(months) = months {
+            s.serialize_field("months", months)?;
         }
-        if !self.years.is_empty() {
-            s.serialize_field("years", &self.years)?;
+        if let Some(years) = years {
+            s.serialize_field("years", years)?;
         }
         if let Some(location) = &self.location {
             s.serialize_field("location", location)?;

@@ -218,9 +218,9 @@ fn ranges_print_like_upstream_marshal() {
 fn deserialize_shapes_and_errors() {
     // Scalars that are not strings read as their text, as yaml.v2 does for Go strings.
     let ti = interval(r#"{"days_of_month": [-1, 15], "years": [2024], "months": [3]}"#);
-    assert_eq!(ti.days_of_month[0].to_string(), "-1");
-    assert_eq!(ti.years[0].to_string(), "2024");
-    assert_eq!(ti.months[0].to_string(), "3");
+    assert_eq!(ti.days_of_month.as_ref().unwrap()[0].to_string(), "-1");
+    assert_eq!(ti.years.as_ref().unwrap()[0].to_string(), "2024");
+    assert_eq!(ti.months.as_ref().unwrap()[0].to_string(), "3");
     // null lists and a null interval place no restriction.
     assert_eq!(
         interval(r#"{"weekdays": null, "location": null}"#),
@@ -229,12 +229,10 @@ fn deserialize_shapes_and_errors() {
     assert_eq!(interval("null"), TimeInterval::default());
     // Null entries keep upstream's zero values: Sunday, and ranges that match nothing.
     let ti = interval(r#"{"weekdays": [null], "days_of_month": [null], "times": [null]}"#);
-    assert_eq!(ti.weekdays[0].to_string(), "sunday");
-    assert_eq!(ti.days_of_month[0].to_string(), "0");
-    assert_eq!(
-        (ti.times[0].start_minute(), ti.times[0].end_minute()),
-        (0, 0)
-    );
+    assert_eq!(ti.weekdays.as_ref().unwrap()[0].to_string(), "sunday");
+    assert_eq!(ti.days_of_month.as_ref().unwrap()[0].to_string(), "0");
+    let times = ti.times.as_ref().unwrap();
+    assert_eq!((times[0].start_minute(), times[0].end_minute()), (0, 0));
     assert!(!ti.contains(ts("2024-01-07T12:00:00Z")));
 
     assert!(parse_error(r#"{"weekday": ["monday"]}"#).contains("unknown field `weekday`"));
@@ -317,6 +315,62 @@ fn times_until_midnight_and_or_and() {
     assert_eq!(
         minutes_inside(&ti, ts("2024-06-01T00:00:00Z"), 3 * 1440),
         60 + 7 * 60
+    );
+}
+
+#[test]
+fn explicit_empty_list_matches_nothing() {
+    // Upstream checks each list for nil, not for length: `[]` is a list no instant is in,
+    // while an absent or null list places no restriction.
+    let week = ts("2024-06-03T00:00:00Z"); // a Monday
+    let everything = [
+        ("times", r#"[{"start_time": "00:00", "end_time": "24:00"}]"#),
+        ("weekdays", r#"["sunday:saturday"]"#),
+        ("days_of_month", r#"["1:-1"]"#),
+        ("months", r#"["1:12"]"#),
+        ("years", r#"["2024"]"#),
+    ];
+    let all = |replace: Option<(&str, &str)>| {
+        let fields: Vec<String> = everything
+            .iter()
+            .map(|&(name, value)| match replace {
+                Some((field, other)) if field == name => format!(r#""{name}": {other}"#),
+                _ => format!(r#""{name}": {value}"#),
+            })
+            .collect();
+        interval(&format!("{{{}}}", fields.join(", ")))
+    };
+    assert_eq!(minutes_inside(&all(None), week, 7 * 1440), 7 * 1440);
+    for (field, _) in everything {
+        let empty = interval(&format!(r#"{{"{field}": []}}"#));
+        assert_eq!(minutes_inside(&empty, week, 7 * 1440), 0, "{field}: []");
+        let null = interval(&format!(r#"{{"{field}": null}}"#));
+        assert_eq!(null, TimeInterval::default(), "{field}: null");
+        assert_eq!(
+            minutes_inside(&null, week, 7 * 1440),
+            7 * 1440,
+            "{field}: null"
+        );
+        // Among lists that contain the whole week, the empty one still vetoes everything.
+        let mixed = all(Some((field, "[]")));
+        assert_eq!(
+            minutes_inside(&mixed, week, 7 * 1440),
+            0,
+            "{field}: [] mixed"
+        );
+        let mixed = all(Some((field, "null")));
+        assert_eq!(
+            minutes_inside(&mixed, week, 7 * 1440),
+            7 * 1440,
+            "{field}: null mixed"
+        );
+    }
+    // The two still differ after parsing, and printing drops both (upstream's omitempty).
+    let empty = interval(r#"{"weekdays": [], "location": "UTC"}"#);
+    assert_eq!(empty.weekdays, Some(Vec::new()));
+    assert_eq!(
+        serde_json::to_string(&empty).unwrap(),
+        r#"{"location":"UTC"}"#
     );
 }
 

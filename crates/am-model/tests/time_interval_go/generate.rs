@@ -2,39 +2,11 @@
 //! definitions (valid and invalid, as JSON text, which is also YAML) and of instants around
 //! month ends, leap days and the UTC offset changes of the zones in use.
 
+use am_testkit::TestRng;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
-
-/// splitmix64: small, deterministic, good enough for test data.
-pub struct Rng(pub u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-
-    fn percent(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
 
 /// Zones upstream and we both load. Chosen for DST in either hemisphere, half-hour and
 /// 45-minute offsets, negative DST (Dublin, Casablanca), a skipped day (Apia, Dec 2011),
@@ -106,13 +78,13 @@ pub const MONTHS: &[&str] = &[
     "december",
 ];
 
-pub fn random_case(rng: &mut Rng, s: &str) -> String {
+pub fn random_case(rng: &mut TestRng, s: &str) -> String {
     match rng.below(4) {
         0 => s.to_uppercase(),
         1 => s
             .chars()
             .map(|c| {
-                if rng.percent(50) {
+                if rng.chance(50) {
                     c.to_ascii_uppercase()
                 } else {
                     c
@@ -128,7 +100,7 @@ pub fn random_case(rng: &mut Rng, s: &str) -> String {
 pub struct Flags {
     /// Error texts come from the YAML library or the file system.
     pub foreign_error: bool,
-    /// An explicitly empty list (semantics differ on purpose).
+    /// An explicitly empty list (such an interval never matches).
     pub empty_list: bool,
 }
 
@@ -136,40 +108,40 @@ pub fn clock(minute: i64) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
-pub fn gen_time_range(rng: &mut Rng, flags: &mut Flags) -> Value {
+pub fn gen_time_range(rng: &mut TestRng, flags: &mut Flags) -> Value {
     const BAD: &[&str] = &[
         "24:01", "25:00", "9:00", "09:60", "09:00:00", "0900", "", "24:00", "-1:00", "23:5",
     ];
-    if rng.percent(2) {
+    if rng.chance(2) {
         return Value::Null;
     }
     let a = rng.range(0, 1440);
     let b = rng.range(0, 1440);
     let (mut start, mut end) = (clock(a.min(b)), clock(a.max(b)));
-    if rng.percent(4) {
-        start = (*rng.pick(BAD)).to_owned();
+    if rng.chance(4) {
+        start = (rng.pick(BAD)).to_owned();
     }
-    if rng.percent(4) {
-        end = (*rng.pick(BAD)).to_owned();
+    if rng.chance(4) {
+        end = (rng.pick(BAD)).to_owned();
     }
-    if rng.percent(3) {
+    if rng.chance(3) {
         std::mem::swap(&mut start, &mut end);
     }
     let mut range = serde_json::Map::new();
-    if !rng.percent(2) {
+    if !rng.chance(2) {
         range.insert("start_time".into(), json!(start));
     }
-    if !rng.percent(2) {
+    if !rng.chance(2) {
         range.insert("end_time".into(), json!(end));
     }
-    if rng.percent(1) {
+    if rng.chance(1) {
         range.insert("start".into(), json!("01:00"));
         flags.foreign_error = true;
     }
     Value::Object(range)
 }
 
-pub fn gen_weekday(rng: &mut Rng) -> Value {
+pub fn gen_weekday(rng: &mut TestRng) -> Value {
     const BAD: &[&str] = &[
         "mon",
         "1",
@@ -181,15 +153,15 @@ pub fn gen_weekday(rng: &mut Rng) -> Value {
     ];
     match rng.below(100) {
         0..=1 => Value::Null,
-        2..=7 => json!(*rng.pick(BAD)),
+        2..=7 => json!(rng.pick(BAD)),
         8..=19 => {
-            let day = *rng.pick(WEEKDAYS);
+            let day = rng.pick(WEEKDAYS);
             json!(random_case(rng, day))
         }
         _ => {
-            let a = rng.below(7) as usize;
-            let b = rng.below(7) as usize;
-            let (a, b) = if rng.percent(90) {
+            let a = rng.below(7);
+            let b = rng.below(7);
+            let (a, b) = if rng.chance(90) {
                 (a.min(b), a.max(b))
             } else {
                 (a, b)
@@ -202,7 +174,7 @@ pub fn gen_weekday(rng: &mut Rng) -> Value {
     }
 }
 
-pub fn gen_day(rng: &mut Rng) -> Value {
+pub fn gen_day(rng: &mut TestRng) -> Value {
     const BAD: &[&str] = &[
         "0",
         "32",
@@ -216,16 +188,16 @@ pub fn gen_day(rng: &mut Rng) -> Value {
         "99999999999999999999",
         "1 ",
     ];
-    let day = |rng: &mut Rng, negative: bool| {
+    let day = |rng: &mut TestRng, negative: bool| {
         let d = rng.range(1, 31);
         if negative { -d } else { d }
     };
     match rng.below(100) {
         0..=1 => Value::Null,
-        2..=8 => json!(*rng.pick(BAD)),
+        2..=8 => json!(rng.pick(BAD)),
         9..=12 => json!(rng.range(-33, 33)), // a YAML integer
         13..=24 => {
-            let negative = rng.percent(40);
+            let negative = rng.chance(40);
             json!(day(rng, negative).to_string())
         }
         _ => {
@@ -236,7 +208,7 @@ pub fn gen_day(rng: &mut Rng) -> Value {
                 _ => (true, false),
             };
             let (a, b) = (day(rng, na), day(rng, nb));
-            let (a, b) = if na == nb && rng.percent(85) {
+            let (a, b) = if na == nb && rng.chance(85) {
                 (a.min(b), a.max(b))
             } else {
                 (a, b)
@@ -246,10 +218,10 @@ pub fn gen_day(rng: &mut Rng) -> Value {
     }
 }
 
-pub fn gen_month(rng: &mut Rng) -> Value {
+pub fn gen_month(rng: &mut TestRng) -> Value {
     const BAD: &[&str] = &["jan", "", "1:2:3", "13:2", "may:", "99999999999999999999"];
-    let member = |rng: &mut Rng, m: usize| {
-        if rng.percent(50) {
+    let member = |rng: &mut TestRng, m: usize| {
+        if rng.chance(50) {
             random_case(rng, MONTHS[m - 1])
         } else {
             m.to_string()
@@ -257,7 +229,7 @@ pub fn gen_month(rng: &mut Rng) -> Value {
     };
     match rng.below(100) {
         0..=1 => Value::Null,
-        2..=6 => json!(*rng.pick(BAD)),
+        2..=6 => json!(rng.pick(BAD)),
         7..=9 => json!(rng.range(-1, 14).to_string()), // numbers are not range-checked
         10..=24 => {
             let m = rng.range(1, 12) as usize;
@@ -266,7 +238,7 @@ pub fn gen_month(rng: &mut Rng) -> Value {
         _ => {
             let a = rng.range(1, 12) as usize;
             let b = rng.range(1, 12) as usize;
-            let (a, b) = if rng.percent(90) {
+            let (a, b) = if rng.chance(90) {
                 (a.min(b), a.max(b))
             } else {
                 (a, b)
@@ -276,7 +248,7 @@ pub fn gen_month(rng: &mut Rng) -> Value {
     }
 }
 
-pub fn gen_year(rng: &mut Rng) -> Value {
+pub fn gen_year(rng: &mut TestRng) -> Value {
     const BAD: &[&str] = &[
         "twenty",
         "",
@@ -284,8 +256,8 @@ pub fn gen_year(rng: &mut Rng) -> Value {
         "2020:2021:2022",
         "99999999999999999999",
     ];
-    let year = |rng: &mut Rng| {
-        if rng.percent(85) {
+    let year = |rng: &mut TestRng| {
+        if rng.chance(85) {
             rng.range(1995, 2045)
         } else {
             rng.range(1890, 2110)
@@ -293,13 +265,13 @@ pub fn gen_year(rng: &mut Rng) -> Value {
     };
     match rng.below(100) {
         0..=1 => Value::Null,
-        2..=6 => json!(*rng.pick(BAD)),
+        2..=6 => json!(rng.pick(BAD)),
         7..=9 => json!(year(rng)), // a YAML integer
         10..=29 => json!(year(rng).to_string()),
         _ => {
             let a = year(rng);
             let b = year(rng);
-            let (a, b) = if rng.percent(92) {
+            let (a, b) = if rng.chance(92) {
                 (a.min(b), a.max(b))
             } else {
                 (a, b)
@@ -310,71 +282,68 @@ pub fn gen_year(rng: &mut Rng) -> Value {
 }
 
 pub fn gen_list(
-    rng: &mut Rng,
+    rng: &mut TestRng,
     flags: &mut Flags,
-    item: &mut dyn FnMut(&mut Rng, &mut Flags) -> Value,
+    item: &mut dyn FnMut(&mut TestRng, &mut Flags) -> Value,
 ) -> Value {
-    if rng.percent(3) {
+    if rng.chance(3) {
         return Value::Null;
     }
-    if rng.percent(3) {
+    if rng.chance(3) {
         flags.empty_list = true;
         return json!([]);
     }
-    let n = if rng.percent(60) { 1 } else { rng.range(2, 3) };
+    let n = if rng.chance(60) { 1 } else { rng.range(2, 3) };
     Value::Array((0..n).map(|_| item(rng, flags)).collect())
 }
 
-pub fn gen_definition(rng: &mut Rng) -> (String, Flags) {
+pub fn gen_definition(rng: &mut TestRng) -> (String, Flags) {
     let mut flags = Flags::default();
-    if rng.percent(1) {
+    if rng.chance(1) {
         return ("null".to_owned(), flags);
     }
     let mut fields: Vec<(&str, Value)> = Vec::new();
-    if rng.percent(45) {
+    if rng.chance(45) {
         fields.push(("times", gen_list(rng, &mut flags, &mut gen_time_range)));
     }
-    if rng.percent(40) {
+    if rng.chance(40) {
         fields.push((
             "weekdays",
             gen_list(rng, &mut flags, &mut |r, _| gen_weekday(r)),
         ));
     }
-    if rng.percent(45) {
+    if rng.chance(45) {
         fields.push((
             "days_of_month",
             gen_list(rng, &mut flags, &mut |r, _| gen_day(r)),
         ));
     }
-    if rng.percent(35) {
+    if rng.chance(35) {
         fields.push((
             "months",
             gen_list(rng, &mut flags, &mut |r, _| gen_month(r)),
         ));
     }
-    if rng.percent(30) {
+    if rng.chance(30) {
         fields.push(("years", gen_list(rng, &mut flags, &mut |r, _| gen_year(r))));
     }
-    if rng.percent(75) {
+    if rng.chance(75) {
         let location = match rng.below(100) {
             0..=1 => Value::Null,
             2..=8 => {
                 flags.foreign_error = true;
-                json!(*rng.pick(BAD_ZONES))
+                json!(rng.pick(BAD_ZONES))
             }
-            _ => json!(*rng.pick(ZONES)),
+            _ => json!(rng.pick(ZONES)),
         };
         fields.push(("location", location));
     }
-    if rng.percent(2) {
+    if rng.chance(2) {
         fields.push(("weekday", json!(["monday"])));
         flags.foreign_error = true;
     }
     // Shuffle so that errors surface in varying field order.
-    for i in (1..fields.len()).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        fields.swap(i, j);
-    }
+    rng.shuffle(&mut fields);
     let object: serde_json::Map<String, Value> =
         fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     (Value::Object(object).to_string(), flags)
@@ -393,7 +362,7 @@ pub fn at(tz: &TimeZone, dt: DateTime) -> Timestamp {
 }
 
 /// Instants around the interesting places of every zone, plus uniform ones.
-pub fn gen_instants(rng: &mut Rng) -> Vec<Timestamp> {
+pub fn gen_instants(rng: &mut TestRng) -> Vec<Timestamp> {
     let mut out = Vec::new();
     let minute = SignedDuration::from_mins(1);
     for name in ZONES {
@@ -408,7 +377,7 @@ pub fn gen_instants(rng: &mut Rng) -> Vec<Timestamp> {
         }
         // Month ends in local time (leap years included).
         for _ in 0..14 {
-            let year = *rng.pick(&[1900i16, 2000, 2011, 2021, 2023, 2024, 2025, 2036, 2048]);
+            let year = rng.pick(&[1900i16, 2000, 2011, 2021, 2023, 2024, 2025, 2036, 2048]);
             let month = rng.range(1, 12) as i8;
             let first = Date::new(year, month, 1).unwrap();
             let last = first.last_of_month();

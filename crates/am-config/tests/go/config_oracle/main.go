@@ -6,11 +6,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"sort"
 
+	"amtestkit/oracleio"
 	"github.com/prometheus/alertmanager/config"
 	"github.com/prometheus/alertmanager/dispatch"
 	"github.com/prometheus/alertmanager/inhibit"
@@ -56,56 +54,49 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<24)
-	out := json.NewEncoder(os.Stdout)
-	for in.Scan() {
-		var text string
-		if err := json.Unmarshal(in.Bytes(), &text); err != nil {
-			panic(err)
-		}
-		var res result
-		cfg, err := config.Load(text)
-		if err != nil {
-			res.Error = err.Error()
-		} else {
-			res.Printed = cfg.String()
-			dispatch.NewRoute(cfg.Route, nil).Walk(func(r *dispatch.Route) {
-				gb := []string{}
-				for l := range r.RouteOpts.GroupBy {
-					gb = append(gb, string(l))
-				}
-				sort.Strings(gb)
-				res.Routes = append(res.Routes, route{
-					Key:              r.Key(),
-					Receiver:         r.RouteOpts.Receiver,
-					GroupBy:          gb,
-					GroupByAll:       r.RouteOpts.GroupByAll,
-					GroupWaitMs:      r.RouteOpts.GroupWait.Milliseconds(),
-					GroupIntervalMs:  r.RouteOpts.GroupInterval.Milliseconds(),
-					RepeatIntervalMs: r.RouteOpts.RepeatInterval.Milliseconds(),
-					Continue:         r.Continue,
-					Mute:             orEmpty(r.RouteOpts.MuteTimeIntervals),
-					Active:           orEmpty(r.RouteOpts.ActiveTimeIntervals),
-				})
-			})
-			for _, cr := range cfg.InhibitRules {
-				ir := inhibit.NewInhibitRule(cr)
-				eq := []string{}
-				for l := range ir.Equal {
-					eq = append(eq, string(l))
-				}
-				sort.Strings(eq)
-				res.Inhibit = append(res.Inhibit, rule{
-					Source: sorted(ir.SourceMatchers),
-					Target: sorted(ir.TargetMatchers),
-					Equal:  eq,
-				})
+func load(text string) result {
+	var res result
+	cfg, err := config.Load(text)
+	if err != nil {
+		res.Error = err.Error()
+	} else {
+		res.Printed = cfg.String()
+		dispatch.NewRoute(cfg.Route, nil).Walk(func(r *dispatch.Route) {
+			gb := []string{}
+			for l := range r.RouteOpts.GroupBy {
+				gb = append(gb, string(l))
 			}
-		}
-		if err := out.Encode(res); err != nil {
-			panic(err)
+			sort.Strings(gb)
+			res.Routes = append(res.Routes, route{
+				Key:              r.Key(),
+				Receiver:         r.RouteOpts.Receiver,
+				GroupBy:          gb,
+				GroupByAll:       r.RouteOpts.GroupByAll,
+				GroupWaitMs:      r.RouteOpts.GroupWait.Milliseconds(),
+				GroupIntervalMs:  r.RouteOpts.GroupInterval.Milliseconds(),
+				RepeatIntervalMs: r.RouteOpts.RepeatInterval.Milliseconds(),
+				Continue:         r.Continue,
+				Mute:             orEmpty(r.RouteOpts.MuteTimeIntervals),
+				Active:           orEmpty(r.RouteOpts.ActiveTimeIntervals),
+			})
+		})
+		for _, cr := range cfg.InhibitRules {
+			ir := inhibit.NewInhibitRule(cr)
+			eq := []string{}
+			for l := range ir.Equal {
+				eq = append(eq, string(l))
+			}
+			sort.Strings(eq)
+			res.Inhibit = append(res.Inhibit, rule{
+				Source: sorted(ir.SourceMatchers),
+				Target: sorted(ir.TargetMatchers),
+				Equal:  eq,
+			})
 		}
 	}
+	return res
+}
+
+func main() {
+	oracleio.Serve(load)
 }

@@ -6,10 +6,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-
+	"amtestkit/oracleio"
 	"github.com/prometheus/alertmanager/config"
 )
 
@@ -18,23 +15,16 @@ type result struct {
 	Err string `json:"err,omitempty"`
 }
 
-func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<24)
-	enc := json.NewEncoder(os.Stdout)
-	for in.Scan() {
-		var text string
-		if err := json.Unmarshal(in.Bytes(), &text); err != nil {
-			panic(err)
-		}
-		var r result
-		if cfg, err := config.Load(text); err != nil {
-			r.Err = err.Error()
-		} else {
-			r.Out = cfg.String()
-		}
-		if err := enc.Encode(r); err != nil {
-			panic(err)
-		}
+func load(text string) result {
+	var r result
+	if cfg, err := config.Load(text); err != nil {
+		r.Err = err.Error()
+	} else {
+		r.Out = cfg.String()
 	}
+	return r
+}
+
+func main() {
+	oracleio.Serve(load)
 }

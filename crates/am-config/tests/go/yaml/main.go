@@ -7,12 +7,10 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 
+	"amtestkit/oracleio"
 	yaml "gopkg.in/yaml.v2"
 )
 
@@ -57,20 +55,5 @@ func decode(src string) (res result) {
 }
 
 func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<24)
-	out := bufio.NewWriter(os.Stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	for in.Scan() {
-		var src string
-		if err := json.Unmarshal(in.Bytes(), &src); err != nil {
-			fmt.Fprintln(os.Stderr, "bad input line:", err)
-			os.Exit(2)
-		}
-		if err := enc.Encode(decode(src)); err != nil {
-			fmt.Fprintln(os.Stderr, "encode:", err)
-			os.Exit(2)
-		}
-	}
+	oracleio.Serve(decode)
 }

@@ -4,13 +4,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"time"
 
+	"amtestkit/oracleio"
 	"github.com/prometheus/common/model"
 )
 
@@ -27,47 +23,31 @@ type parseReply struct {
 	String string `json:"string"`
 }
 
-func main() {
-	dec := json.NewDecoder(bufio.NewReader(os.Stdin))
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for {
-		var req request
-		if err := dec.Decode(&req); err == io.EOF {
-			return
-		} else if err != nil {
-			fmt.Fprintln(os.Stderr, "bad request:", err)
-			os.Exit(2)
+func handle(req request) interface{} {
+	switch req.Op {
+	case "prom_parse":
+		d, err := model.ParseDuration(req.S)
+		r := parseReply{Ok: err == nil, Nanos: int64(d), String: d.String()}
+		if err != nil {
+			r.Err = err.Error()
 		}
-		var reply interface{}
-		switch req.Op {
-		case "prom_parse":
-			d, err := model.ParseDuration(req.S)
-			r := parseReply{Ok: err == nil, Nanos: int64(d), String: d.String()}
-			if err != nil {
-				r.Err = err.Error()
-			}
-			reply = r
-		case "prom_string":
-			reply = model.Duration(req.Nanos).String()
-		case "go_parse":
-			d, err := time.ParseDuration(req.S)
-			r := parseReply{Ok: err == nil, Nanos: int64(d), String: d.String()}
-			if err != nil {
-				r.Err = err.Error()
-			}
-			reply = r
-		case "go_string":
-			reply = time.Duration(req.Nanos).String()
-		default:
-			fmt.Fprintln(os.Stderr, "unknown op:", req.Op)
-			os.Exit(2)
+		return r
+	case "prom_string":
+		return model.Duration(req.Nanos).String()
+	case "go_parse":
+		d, err := time.ParseDuration(req.S)
+		r := parseReply{Ok: err == nil, Nanos: int64(d), String: d.String()}
+		if err != nil {
+			r.Err = err.Error()
 		}
-		if err := enc.Encode(reply); err != nil {
-			fmt.Fprintln(os.Stderr, "encode:", err)
-			os.Exit(2)
-		}
+		return r
+	case "go_string":
+		return time.Duration(req.Nanos).String()
 	}
+	oracleio.Fail("unknown op: %s", req.Op)
+	return nil
+}
+
+func main() {
+	oracleio.Serve(handle)
 }

@@ -4,16 +4,13 @@
 package main
 
 import (
-	"bufio"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strconv"
 	"unicode/utf8"
 
+	"amtestkit/oracleio"
 	"github.com/cespare/xxhash"
 	"github.com/prometheus/common/model"
 )
@@ -84,42 +81,26 @@ func printRanges() [][2]int {
 	return out
 }
 
-func main() {
-	dec := json.NewDecoder(bufio.NewReader(os.Stdin))
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for {
-		var req request
-		if err := dec.Decode(&req); err == io.EOF {
-			return
-		} else if err != nil {
-			fmt.Fprintln(os.Stderr, "bad request:", err)
-			os.Exit(2)
+func handle(req request) interface{} {
+	switch req.Op {
+	case "labels":
+		return labelsOp(req.Labels)
+	case "quote":
+		return strconv.Quote(req.S)
+	case "unquote":
+		out, err := strconv.Unquote(req.S)
+		r := unquoteReply{Ok: err == nil, ValidUTF8: utf8.ValidString(out)}
+		if r.Ok && r.ValidUTF8 {
+			r.Out = out
 		}
-		var reply interface{}
-		switch req.Op {
-		case "labels":
-			reply = labelsOp(req.Labels)
-		case "quote":
-			reply = strconv.Quote(req.S)
-		case "unquote":
-			out, err := strconv.Unquote(req.S)
-			r := unquoteReply{Ok: err == nil, ValidUTF8: utf8.ValidString(out)}
-			if r.Ok && r.ValidUTF8 {
-				r.Out = out
-			}
-			reply = r
-		case "isprint_ranges":
-			reply = printRanges()
-		default:
-			fmt.Fprintln(os.Stderr, "unknown op:", req.Op)
-			os.Exit(2)
-		}
-		if err := enc.Encode(reply); err != nil {
-			fmt.Fprintln(os.Stderr, "encode:", err)
-			os.Exit(2)
-		}
+		return r
+	case "isprint_ranges":
+		return printRanges()
 	}
+	oracleio.Fail("unknown op: %s", req.Op)
+	return nil
+}
+
+func main() {
+	oracleio.Serve(handle)
 }

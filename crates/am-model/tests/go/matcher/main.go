@@ -10,11 +10,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"regexp"
 
+	"amtestkit/oracleio"
 	"github.com/prometheus/alertmanager/pkg/labels"
 )
 
@@ -95,19 +93,5 @@ func handle(req request) response {
 }
 
 func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<26)
-	out := bufio.NewWriter(os.Stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	for in.Scan() {
-		var req request
-		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
-			_ = enc.Encode(response{Err: "bad request: " + err.Error()})
-			continue
-		}
-		if err := enc.Encode(handle(req)); err != nil {
-			os.Exit(1)
-		}
-	}
+	oracleio.Serve(handle)
 }

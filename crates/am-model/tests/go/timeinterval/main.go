@@ -15,12 +15,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
-	"os"
 	"time"
 
+	"amtestkit/oracleio"
 	"github.com/prometheus/alertmanager/timeinterval"
 	"gopkg.in/yaml.v2"
 )
@@ -42,36 +40,23 @@ type result struct {
 }
 
 func main() {
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(make([]byte, 1<<20), 1<<26)
-	out := bufio.NewWriter(os.Stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-
-	if !in.Scan() {
-		fail("missing header line")
-	}
+	s := oracleio.Open()
 	var h header
-	if err := json.Unmarshal(in.Bytes(), &h); err != nil {
-		fail("bad header: %v", err)
+	if !s.Read(&h) {
+		oracleio.Fail("missing header line")
 	}
 	instants := make([]time.Time, len(h.Instants))
-	for i, s := range h.Instants {
-		instants[i] = time.Unix(s, 0).UTC()
+	for i, sec := range h.Instants {
+		instants[i] = time.Unix(sec, 0).UTC()
 	}
-
-	for in.Scan() {
+	for {
 		var d definition
-		if err := json.Unmarshal(in.Bytes(), &d); err != nil {
-			fail("bad definition line: %v", err)
+		if !s.Read(&d) {
+			break
 		}
-		if err := enc.Encode(evaluate(d.YAML, instants)); err != nil {
-			fail("write: %v", err)
-		}
+		s.Write(evaluate(d.YAML, instants))
 	}
-	if err := in.Err(); err != nil {
-		fail("read: %v", err)
-	}
+	s.Close()
 }
 
 func evaluate(text string, instants []time.Time) result {
@@ -108,9 +93,4 @@ func bit(b bool) byte {
 		return '1'
 	}
 	return '0'
-}
-
-func fail(format string, args ...interface{}) {
-	fmt.Fprintf(os.Stderr, "timeinterval oracle: "+format+"\n", args...)
-	os.Exit(2)
 }
