@@ -1,16 +1,18 @@
 //! `alertmeshctl`: the operator CLI of alertmesh, with amtool's command set and flags (upstream
-//! `cmd/amtool` and `cli/`). `check-config` is implemented; the commands that talk to a running
-//! Alertmanager, render templates or print routing trees are declared so `--help` lists them and
-//! fail with a clear error until they are implemented.
+//! `cmd/amtool` and `cli/`). `check-config` and `template render` are implemented; the commands
+//! that talk to a running Alertmanager or print routing trees are declared so `--help` lists them
+//! and fail with a clear error until they are implemented.
 //!
 //! Layout: `cli` parses the command line, `check_config` prints amtool's report, `load` adapts
-//! `am_config` to it, `go_glob` reproduces the Go glob syntax that amtool's users rely on (Go
-//! durations come from `am_model::duration`).
+//! `am_config` to it, `template_render` renders templates with `am_template`, `go_glob`
+//! reproduces the Go glob syntax that amtool's users rely on (Go durations come from
+//! `am_model::duration`).
 
 mod check_config;
 mod cli;
 mod go_glob;
 mod load;
+mod template_render;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -78,7 +80,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             },
         },
         Command::Template(cmd) => match cmd.command {
-            TemplateSub::Render(_) => not_implemented("template render"),
+            TemplateSub::Render(args) => {
+                let stdout = std::io::stdout();
+                template_render::run(&args, &mut stdout.lock())
+            }
         },
     }
 }

@@ -224,8 +224,8 @@ fn oracle_agrees_with_corpus() {
 }
 
 /// Renders a case with our implementation, turning a panic into a failed outcome.
-fn render_ours(case: &Case, globs: &[String]) -> (Outcome, bool) {
-    match catch_unwind(AssertUnwindSafe(|| render::render(case, globs))) {
+fn render_ours(renderer: &render::Renderer, case: &Case, globs: &[String]) -> (Outcome, bool) {
+    match catch_unwind(AssertUnwindSafe(|| renderer.render(case, globs))) {
         Ok(o) => (o, false),
         Err(payload) => {
             let msg = payload
@@ -251,6 +251,7 @@ fn templates_match_go() {
     // Panics are collected as outcomes; keep the default hook from printing hundreds of them.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
+    let renderer = catch_unwind(render::Renderer::new);
     for ((case, reply), globs) in run.cases.iter().zip(&run.replies).zip(&run.globs) {
         total_by_group
             .entry(case.group.clone())
@@ -260,7 +261,13 @@ fn templates_match_go() {
             corpus_problems += 1;
             continue;
         };
-        let (ours, panicked) = render_ours(case, globs);
+        let (ours, panicked) = match &renderer {
+            Ok(r) => render_ours(r, case, globs),
+            Err(_) => (
+                Outcome::err("panic while loading the default templates".to_owned()),
+                true,
+            ),
+        };
         let kind = if panicked {
             Some(Kind::Panic)
         } else {

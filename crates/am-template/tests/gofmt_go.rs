@@ -287,6 +287,20 @@ fn gen_printf(rng: &mut TestRng) -> Request {
     if rng.chance(3) {
         format.push('%');
     }
+    // A time.Time printed with a verb its String method does not serve shows its location
+    // pointer (an address); only UTC times (nil location) print deterministically then.
+    let method_verbs_only = format.split('%').skip(1).all(|d| {
+        d.is_empty()
+            || d.chars()
+                .any(|c| matches!(c, 'v' | 's' | 'q' | 'x' | 'X' | 'T'))
+    });
+    if !method_verbs_only || format.contains(['w', 'p']) {
+        for a in &mut args {
+            if a.t == "time" {
+                a.zone = "UTC".to_string();
+            }
+        }
+    }
     Request {
         mode: "printf",
         format,
@@ -332,6 +346,6 @@ fn gofmt_matches_go() {
         "{} of {} cases differ; first ones:\n{}",
         failures.len(),
         requests.len(),
-        failures[..failures.len().min(15)].join("\n")
+        failures[..failures.len().min(40)].join("\n")
     );
 }

@@ -430,7 +430,7 @@ fn underscores_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -476,6 +476,15 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_funcs_are_upstreams() {
+        let clock: Clock = Arc::new(GoTime::zero);
+        let funcs = default_funcs(clock);
+        let mut names: Vec<&str> = funcs.0.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, DEFAULT_FUNC_NAMES);
+    }
 
     #[test]
     fn humanize_duration_examples() {

@@ -94,20 +94,20 @@ pub fn matches(pattern: &str, name: &str) -> Result<bool, BadPattern> {
             return Ok(!name.contains(&b'/'));
         }
         let attempt = match_chunk(chunk, name)?;
-        if let Some(left) = attempt {
-            if left.is_empty() || !pattern.is_empty() {
-                name = left;
-                continue;
-            }
+        if let Some(left) = attempt
+            && (left.is_empty() || !pattern.is_empty())
+        {
+            name = left;
+            continue;
         }
         if star {
             let mut i = 0;
             while i < name.len() && name[i] != b'/' {
-                if let Some(left) = match_chunk(chunk, &name[i + 1..])? {
-                    if !(pattern.is_empty() && !left.is_empty()) {
-                        name = left;
-                        continue 'chunks;
-                    }
+                if let Some(left) = match_chunk(chunk, &name[i + 1..])?
+                    && (!pattern.is_empty() || left.is_empty())
+                {
+                    name = left;
+                    continue 'chunks;
                 }
                 i += 1;
             }
@@ -131,11 +131,7 @@ fn split_chunk(pattern: &[u8]) -> (bool, &[u8], &[u8]) {
     let mut i = 0;
     while i < pattern.len() {
         match pattern[i] {
-            b'\\' => {
-                if i + 1 < pattern.len() {
-                    i += 1;
-                }
-            }
+            b'\\' if i + 1 < pattern.len() => i += 1,
             b'[' => in_class = true,
             b']' => in_class = false,
             b'*' if !in_class => break,
@@ -297,7 +293,11 @@ mod tests {
             glob(p)
                 .expect("valid pattern")
                 .iter()
-                .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                .map(|p| {
+                    p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
                 .collect()
         };
         assert_eq!(names(&format!("{base}/*.tmpl")), ["a.tmpl", "b.tmpl"]);

@@ -157,7 +157,7 @@ impl Template {
             return Ok(String::new());
         }
         let mut set = self.with_root(text)?;
-        escape_for_execution(&mut set, "")?;
+        crate::escape::escape_set(&mut set)?;
         set.execute("", data, &self.limits)
     }
 
@@ -169,15 +169,6 @@ impl Template {
         set.parse("", text)?;
         Ok(set)
     }
-}
-
-/// Escapes the templates `name` uses, as `html/template` does before its first execution.
-fn escape_for_execution(set: &mut TemplateSet, name: &str) -> Result<(), TemplateError> {
-    // TODO: call the `escape` module's entry point once it is available.
-    let _ = (set, name);
-    Err(TemplateError::Other(
-        "html/template: contextual escaping is not available yet".to_owned(),
-    ))
 }
 
 /// `os.ReadFile` with Go's error texts for the common failures.

@@ -4,9 +4,8 @@
 //! Enum variants print with Go's `stringer` names (`stateText`, `delimNone`, ...) because
 //! mangled template names and error texts contain them.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::error::EscapeError;
 
@@ -325,7 +324,7 @@ impl Element {
 /// exhausted (growing as Go's runtime does for 8-byte elements).
 #[derive(Clone, Debug, Default)]
 pub struct BraceDepth {
-    backing: Option<Rc<RefCell<Vec<i64>>>>,
+    backing: Option<Arc<Mutex<Vec<i64>>>>,
     len: usize,
 }
 
@@ -340,25 +339,29 @@ impl BraceDepth {
         self.len == 0
     }
 
+    fn lock(b: &Mutex<Vec<i64>>) -> MutexGuard<'_, Vec<i64>> {
+        b.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn cap(&self) -> usize {
-        self.backing.as_ref().map_or(0, |b| b.borrow().len())
+        self.backing.as_ref().map_or(0, |b| Self::lock(b).len())
     }
 
     /// `s = append(s, v)`.
     pub fn push(&mut self, v: i64) {
         if self.len < self.cap() {
             if let Some(b) = &self.backing {
-                b.borrow_mut()[self.len] = v;
+                Self::lock(b)[self.len] = v;
             }
         } else {
             let old_cap = self.cap();
             let new_cap = if old_cap == 0 { 1 } else { old_cap * 2 };
             let mut arr = vec![0; new_cap];
             if let Some(b) = &self.backing {
-                arr[..self.len].copy_from_slice(&b.borrow()[..self.len]);
+                arr[..self.len].copy_from_slice(&Self::lock(b)[..self.len]);
             }
             arr[self.len] = v;
-            self.backing = Some(Rc::new(RefCell::new(arr)));
+            self.backing = Some(Arc::new(Mutex::new(arr)));
         }
         self.len += 1;
     }
@@ -371,7 +374,7 @@ impl BraceDepth {
     /// Adds `delta` to the last element (shared with other copies) and returns the new value.
     pub fn add_last(&mut self, delta: i64) -> i64 {
         let Some(b) = &self.backing else { return 0 };
-        let mut arr = b.borrow_mut();
+        let mut arr = Self::lock(b);
         match self.len.checked_sub(1).and_then(|i| arr.get_mut(i)) {
             Some(x) => {
                 *x += delta;
@@ -409,7 +412,7 @@ pub struct Context {
     /// Special element.
     pub element: Element,
     /// The `{{break}}`/`{{continue}}` this context was recorded at.
-    pub n: Option<Rc<BreakSite>>,
+    pub n: Option<Arc<BreakSite>>,
     /// The error of an error context.
     pub err: Option<Box<EscapeError>>,
 }
@@ -434,7 +437,7 @@ impl Context {
 
     /// Go's `context.eq` (brace depths and break sites are not compared; two errors are never
     /// the same error).
-    pub fn eq(&self, d: &Context) -> bool {
+    pub fn same(&self, d: &Context) -> bool {
         self.state == d.state
             && self.delim == d.delim
             && self.url_part == d.url_part

@@ -22,12 +22,11 @@ pub fn ends_with_css_keyword(b: &[u8], kw: &str) -> bool {
 /// `utf8.DecodeLastRune`, with `U+FFFD` for invalid encodings.
 fn last_rune(b: &[u8]) -> char {
     for start in (b.len().saturating_sub(4)..b.len()).rev() {
-        if let Ok(s) = std::str::from_utf8(&b[start..]) {
-            if let Some(c) = s.chars().next() {
-                if c.len_utf8() == b.len() - start {
-                    return c;
-                }
-            }
+        if let Ok(s) = std::str::from_utf8(&b[start..])
+            && let Some(c) = s.chars().next()
+            && c.len_utf8() == b.len() - start
+        {
+            return c;
         }
     }
     '\u{fffd}'
@@ -69,9 +68,9 @@ pub fn decode_css(s: &[u8]) -> Vec<u8> {
             while j < s.len() && j < 7 && is_hex(s[j]) {
                 j += 1;
             }
-            let mut r = s[1..j]
-                .iter()
-                .fold(0u32, |n, &c| (n << 4) | (c as char).to_digit(16).unwrap_or(0));
+            let mut r = s[1..j].iter().fold(0u32, |n, &c| {
+                (n << 4) | (c as char).to_digit(16).unwrap_or(0)
+            });
             if r > 0x10ffff {
                 r /= 16;
                 j -= 1;
@@ -229,12 +228,19 @@ mod tests {
     #[test]
     fn escaper_and_filter() {
         assert_eq!(css_escape("a\"b"), "a\\22 b");
-        assert_eq!(css_escape("<x>"), "\\3c x\\3e ");
+        assert_eq!(css_escape("<x>"), "\\3cx\\3e ");
+        assert_eq!(css_escape("<a>"), "\\3c a\\3e ");
         assert_eq!(css_escape("\\"), "\\\\");
         assert_eq!(css_escape("plain"), "plain");
         assert_eq!(css_value_filter("red", ContentType::Plain), "red");
-        assert_eq!(css_value_filter("expression(x)", ContentType::Plain), "ZgotmplZ");
-        assert_eq!(css_value_filter("e\\78pression", ContentType::Plain), "ZgotmplZ");
+        assert_eq!(
+            css_value_filter("expression(x)", ContentType::Plain),
+            "ZgotmplZ"
+        );
+        assert_eq!(
+            css_value_filter("e\\78pression", ContentType::Plain),
+            "ZgotmplZ"
+        );
         assert_eq!(css_value_filter("a--b", ContentType::Plain), "ZgotmplZ");
         assert_eq!(css_value_filter("<b>", ContentType::Plain), "ZgotmplZ");
         assert_eq!(css_value_filter("x;y", ContentType::Css), "x;y");

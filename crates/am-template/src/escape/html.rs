@@ -118,7 +118,10 @@ pub fn html_name_filter(s: &str, t: ContentType) -> String {
     if attr_type(&s) != ContentType::Plain {
         return FILTER_FAILSAFE.to_string();
     }
-    if !s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+    {
         return FILTER_FAILSAFE.to_string();
     }
     s
@@ -142,10 +145,10 @@ pub fn strip_tags(html: &str) -> String {
             let i1 = i + nread;
             if c.state == State::Text || c.state == State::Rcdata {
                 let mut j = i1;
-                if d.state != c.state {
-                    if let Some(p) = s[i..j].iter().rposition(|&x| x == b'<') {
-                        j = i + p;
-                    }
+                if d.state != c.state
+                    && let Some(p) = s[i..j].iter().rposition(|&x| x == b'<')
+                {
+                    j = i + p;
                 }
                 b.extend_from_slice(&s[i..j]);
             } else {
@@ -198,7 +201,10 @@ mod tests {
             "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&#43;\u{fffd}"
         );
         assert_eq!(html_escape("<b>", ContentType::Html), "<b>");
-        assert_eq!(rcdata_escape("<b>&amp;", ContentType::Html), "&lt;b&gt;&amp;");
+        assert_eq!(
+            rcdata_escape("<b>&amp;", ContentType::Html),
+            "&lt;b&gt;&amp;"
+        );
         assert_eq!(attr_escape("<b>x</b>&amp;", ContentType::Html), "x&amp;");
         assert_eq!(
             nospace_escape("a b=`c`\u{fdd0}", ContentType::Plain),
@@ -214,7 +220,10 @@ mod tests {
         assert_eq!(html_name_filter("href", ContentType::Plain), "ZgotmplZ");
         assert_eq!(html_name_filter("a-b", ContentType::Plain), "ZgotmplZ");
         assert_eq!(html_name_filter("", ContentType::Plain), "ZgotmplZ");
-        assert_eq!(html_name_filter("onclick", ContentType::HtmlAttr), "onclick");
+        assert_eq!(
+            html_name_filter("onclick", ContentType::HtmlAttr),
+            "onclick"
+        );
     }
 
     #[test]

@@ -13,9 +13,8 @@ use crate::value::{ContentKind, Value};
 /// Go 1.23's `jsWhitespace`.
 const JS_WHITESPACE: &[char] = &[
     '\x0c', '\n', '\r', '\t', '\x0b', ' ', '\u{a0}', '\u{1680}', '\u{2000}', '\u{2001}',
-    '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}',
-    '\u{2009}', '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}', '\u{3000}',
-    '\u{feff}',
+    '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}',
+    '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}', '\u{3000}', '\u{feff}',
 ];
 
 const REGEXP_PRECEDER_KEYWORDS: &[&[u8]] = &[
@@ -340,7 +339,11 @@ fn json_time(out: &mut String, t: &GoTime) -> Result<(), String> {
     if t.zone().1.unsigned_abs() / 60 >= 24 * 60 {
         return Err(format!("{prefix}timezone hour outside of range [0,23]"));
     }
-    let _ = write!(out, "\"{}\"", t.format("2006-01-02T15:04:05.999999999Z07:00"));
+    let _ = write!(
+        out,
+        "\"{}\"",
+        t.format("2006-01-02T15:04:05.999999999Z07:00")
+    );
     Ok(())
 }
 

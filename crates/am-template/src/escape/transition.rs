@@ -391,8 +391,7 @@ fn t_js_delimited(mut c: Context, s: &[u8]) -> (Context, usize) {
             b'[' => in_charset = true,
             b']' => in_charset = false,
             b'/' => {
-                if i > 0 && i + 7 <= s.len() && s[i - 1..i + 7].eq_ignore_ascii_case(b"</script")
-                {
+                if i > 0 && i + 7 <= s.len() && s[i - 1..i + 7].eq_ignore_ascii_case(b"</script") {
                     i += 1;
                 } else if !in_charset {
                     c.state = State::Js;

@@ -2,8 +2,6 @@
 //! (`javascript:` becomes `#ZgotmplZ`), percent-encoding of queries, normalization of whole
 //! URLs, and `srcset` lists.
 
-use std::fmt::Write as _;
-
 use super::attr::ContentType;
 use super::funcs::FILTER_FAILSAFE;
 
@@ -30,14 +28,13 @@ fn equal_fold_ascii(s: &str, target: &str) -> bool {
 
 /// Go's `isSafeURL`: no scheme, or `http`, `https` or `mailto`.
 pub fn is_safe_url(s: &str) -> bool {
-    if let Some((protocol, _)) = s.split_once(':') {
-        if !protocol.contains('/')
-            && !equal_fold_ascii(protocol, "http")
-            && !equal_fold_ascii(protocol, "https")
-            && !equal_fold_ascii(protocol, "mailto")
-        {
-            return false;
-        }
+    if let Some((protocol, _)) = s.split_once(':')
+        && !protocol.contains('/')
+        && !equal_fold_ascii(protocol, "http")
+        && !equal_fold_ascii(protocol, "https")
+        && !equal_fold_ascii(protocol, "mailto")
+    {
+        return false;
     }
     true
 }
@@ -64,6 +61,7 @@ pub fn url_process(s: &str, t: ContentType, norm: bool) -> String {
 /// Go's `processURLOnto`: percent-encodes `s` onto `b`; returns whether anything changed.
 fn process_url_onto(s: &str, norm: bool, b: &mut String) -> bool {
     let bytes = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(s.len() + 16);
     let mut written = 0;
     for (i, &c) in bytes.iter().enumerate() {
         let keep = match c {
@@ -71,7 +69,8 @@ fn process_url_onto(s: &str, norm: bool, b: &mut String) -> bool {
             | b'@' | b'[' | b']' => norm,
             b'-' | b'.' | b'_' | b'~' => true,
             b'%' => {
-                norm && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit()
+                norm && i + 2 < bytes.len()
+                    && bytes[i + 1].is_ascii_hexdigit()
                     && bytes[i + 2].is_ascii_hexdigit()
             }
             c => c.is_ascii_alphanumeric(),
@@ -79,11 +78,13 @@ fn process_url_onto(s: &str, norm: bool, b: &mut String) -> bool {
         if keep {
             continue;
         }
-        b.push_str(&s[written..i]);
-        let _ = write!(b, "%{c:02x}");
+        out.extend_from_slice(&bytes[written..i]);
+        out.extend_from_slice(format!("%{c:02x}").as_bytes());
         written = i + 1;
     }
-    b.push_str(&s[written..]);
+    out.extend_from_slice(&bytes[written..]);
+    // Every non-ASCII byte is encoded, so the output is ASCII.
+    b.push_str(&String::from_utf8_lossy(&out));
     written != 0
 }
 
@@ -152,7 +153,10 @@ mod tests {
 
     #[test]
     fn filters_schemes() {
-        assert_eq!(url_filter("javascript:alert(1)", ContentType::Plain), "#ZgotmplZ");
+        assert_eq!(
+            url_filter("javascript:alert(1)", ContentType::Plain),
+            "#ZgotmplZ"
+        );
         assert_eq!(url_filter("JavaScript:x", ContentType::Plain), "#ZgotmplZ");
         assert_eq!(url_filter("javascript:x", ContentType::Url), "javascript:x");
         assert_eq!(url_filter("HTTPS://x", ContentType::Plain), "HTTPS://x");
@@ -163,16 +167,25 @@ mod tests {
 
     #[test]
     fn escapes_and_normalizes() {
-        assert_eq!(url_process("a b&c=d/é", ContentType::Plain, false), "a%20b%26c%3dd%2f%c3%a9");
-        assert_eq!(url_process("a b&c=d/%41%zz", ContentType::Plain, true), "a%20b&c=d/%41%25zz");
+        assert_eq!(
+            url_process("a b&c=d/é", ContentType::Plain, false),
+            "a%20b%26c%3dd%2f%c3%a9"
+        );
+        assert_eq!(
+            url_process("a b&c=d/%41%zz", ContentType::Plain, true),
+            "a%20b&c=d/%41%25zz"
+        );
         assert_eq!(url_process("x y", ContentType::Url, false), "x%20y");
     }
 
     #[test]
     fn srcset() {
         assert_eq!(
-            srcset_escape("/a.png 1x, javascript:x 2x, /b c.png", ContentType::Plain),
-            "/a.png 1x,#ZgotmplZ, /b c.png"
+            srcset_escape(
+                "/a.png 1x, javascript:x 2x, /b 2x,/c d.png",
+                ContentType::Plain
+            ),
+            "/a.png 1x,#ZgotmplZ, /b 2x,#ZgotmplZ"
         );
         assert_eq!(srcset_escape("/a,b", ContentType::Url), "/a%2cb");
     }

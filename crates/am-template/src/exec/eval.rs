@@ -274,17 +274,16 @@ impl<'a> State<'a> {
                 },
             };
         }
-        if let Value::Object(o) = &receiver {
-            if o.as_slice().is_none() {
-                if let Some(v) = o.field(name) {
-                    if has_args {
-                        return Err(self.errorf(format!(
-                            "{name} has arguments but cannot be invoked as function"
-                        )));
-                    }
-                    return Ok((v, false));
-                }
+        if let Value::Object(o) = &receiver
+            && o.as_slice().is_none()
+            && let Some(v) = o.field(name)
+        {
+            if has_args {
+                return Err(self.errorf(format!(
+                    "{name} has arguments but cannot be invoked as function"
+                )));
             }
+            return Ok((v, false));
         }
         let typ = if iface {
             "interface {}"
@@ -360,7 +359,7 @@ impl<'a> State<'a> {
         }
         if let Some(f) = fin {
             let t = match sig.variadic {
-                Some(elem) if num_in - 1 >= num_fixed => elem,
+                Some(elem) if num_in > num_fixed => elem,
                 Some(_) => sig.params[num_in - 1],
                 None => sig.params.last().copied().unwrap_or(ParamType::Any),
             };
@@ -373,9 +372,9 @@ impl<'a> State<'a> {
         }
 
         let result = match callee {
-            Callee::Func(f) => (f.call)(&argv),
+            Callee::Func(f) => call_guarded(|| (f.call)(&argv)),
             Callee::Builtin(b) => builtins::call(b, &argv, self.output_budget()),
-            Callee::Method(o, m) => o.call_method(&m, &argv),
+            Callee::Method(o, m) => call_guarded(|| o.call_method(&m, &argv)),
             Callee::Time(t, m) => call_time_method(&t, &m, &argv)
                 .unwrap_or_else(|| Err(format!("no method {m} on time.Time"))),
             Callee::Duration(d, m) => call_duration_method(d, &m, &argv)
@@ -383,13 +382,13 @@ impl<'a> State<'a> {
         };
         match result {
             Ok(v) => {
-                if let Some(s) = v.as_str() {
-                    if s.len() > self.limits.max_output_bytes {
-                        return Err(self.limit_error(format!(
-                            "result of {name} exceeds the output limit of {} bytes",
-                            self.limits.max_output_bytes
-                        )));
-                    }
+                if let Some(s) = v.as_str()
+                    && s.len() > self.limits.max_output_bytes
+                {
+                    return Err(self.limit_error(format!(
+                        "result of {name} exceeds the output limit of {} bytes",
+                        self.limits.max_output_bytes
+                    )));
                 }
                 Ok(v)
             }
@@ -474,17 +473,13 @@ impl<'a> State<'a> {
 
     /// `evalArg` for constants and `nil`, converted by the parameter type.
     fn eval_constant_arg(&mut self, dot: &Value, typ: Option<ParamType>, n: &'a Arg) -> R<Value> {
-        match n {
-            Arg::Nil(_) => {
-                let t = typ.unwrap_or(ParamType::Any);
-                if t.can_be_nil() {
-                    return Ok(zero_of_param(t));
-                }
-                return Err(self.errorf(format!("cannot assign nil to {t}")));
-            }
-            _ => {}
-        }
         let t = typ.unwrap_or(ParamType::Any);
+        if let Arg::Nil(_) = n {
+            if t.can_be_nil() {
+                return Ok(zero_of_param(t));
+            }
+            return Err(self.errorf(format!("cannot assign nil to {t}")));
+        }
         match t {
             ParamType::Bool => match n {
                 Arg::Bool(b) => Ok(Value::Bool(b.value)),
@@ -530,6 +525,18 @@ impl<'a> State<'a> {
                 "can't handle assignment of {n} to empty interface argument"
             ))),
         }
+    }
+}
+
+/// Runs a function or method, turning a panic into an error as Go's `safeCall` recovers one.
+fn call_guarded(f: impl FnOnce() -> Result<Value, String>) -> Result<Value, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(panic) => Err(panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic in template function".to_string())),
     }
 }
 

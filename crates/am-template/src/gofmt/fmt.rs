@@ -192,10 +192,10 @@ impl Printer {
 
     /// Truncates `s` to the precision (in characters), if any.
     fn truncate<'a>(&self, s: &'a str) -> &'a str {
-        if self.f.prec_present {
-            if let Some((i, _)) = s.char_indices().nth(self.f.prec) {
-                return &s[..i];
-            }
+        if self.f.prec_present
+            && let Some((i, _)) = s.char_indices().nth(self.f.prec)
+        {
+            return &s[..i];
         }
         s
     }

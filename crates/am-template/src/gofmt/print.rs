@@ -11,7 +11,7 @@ use crate::value::{MapValue, SliceValue, Value};
 
 /// What Go prints for a pointer (`%p`, pointers at depth > 0): the address is not modelled, a
 /// fixed plausible heap address stands in for it.
-const FAKE_POINTER: u64 = 0xc000_010_000;
+const FAKE_POINTER: u64 = 0xc0_0001_0000;
 
 impl Printer {
     /// Go's `printArg`: one top-level operand.
@@ -233,12 +233,15 @@ impl Printer {
         if t.location().is_utc() {
             match verb {
                 'v' if self.f.sharp_v => self.buf.push_str("(*time.Location)(nil)"),
-                'v' => self.buf.push_str("<nil>"),
+                // A nil *time.Location: Go pads "<nil>" like a string.
+                'v' => self.pad("<nil>"),
                 'b' | 'o' | 'd' | 'x' | 'X' => self.fmt_int(0, false, verb, &Value::Uint(0)),
                 _ => {
                     self.buf.push_str("%!");
                     self.buf.push(verb);
-                    self.buf.push_str("(*time.Location=<nil>)");
+                    self.buf.push_str("(*time.Location=");
+                    self.pad("<nil>");
+                    self.buf.push(')');
                 }
             }
         } else {

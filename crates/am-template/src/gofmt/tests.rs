@@ -33,8 +33,8 @@ fn verbs_on_basic_kinds() {
         ),
         (
             "%6.2f|%-8.3e|%+.1g|% f",
-            vec![Value::Float(-3.14159); 4],
-            " -3.14|-3.142e+00|-3|-3.141590",
+            vec![Value::Float(-3.15159); 4],
+            " -3.15|-3.152e+00|-3|-3.151590",
         ),
         (
             "%s|%q|%x|% X|%#q|%.2s|%5.1s",
@@ -89,7 +89,7 @@ fn argument_errors() {
 fn containers_and_time() {
     let slice = Value::strings(vec!["a".into(), "b c".into()]);
     let map = Value::string_map([("z", "1"), ("a", "2")]);
-    assert_eq!(sprint(&[slice.clone()]), "[a b c]");
+    assert_eq!(sprint(std::slice::from_ref(&slice)), "[a b c]");
     assert_eq!(
         sprintf("%q %#v %d", &[slice.clone(), slice.clone(), slice]),
         "[\"a\" \"b c\"] []string{\"a\", \"b c\"} [%!d(string=a) %!d(string=b c)]"
@@ -102,7 +102,7 @@ fn containers_and_time() {
     let t = Value::Time(t);
     assert_eq!(print_value(&t), "2023-11-14 22:13:20 +0000 UTC");
     assert_eq!(
-        sprintf("%#v", &[t.clone()]),
+        sprintf("%#v", std::slice::from_ref(&t)),
         "time.Date(2023, time.November, 14, 22, 13, 20, 0, time.UTC)"
     );
     assert_eq!(sprintf("%d", &[t]), "{0 63835596800 0}");

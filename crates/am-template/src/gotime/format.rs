@@ -328,7 +328,7 @@ fn time_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for ch in s.chars() {
-        if ch >= '\u{80}' || ch < ' ' {
+        if !(' '..'\u{80}').contains(&ch) {
             let mut buf = [0u8; 4];
             for b in ch.encode_utf8(&mut buf).bytes() {
                 out.push_str(&format!("\\x{b:02x}"));

@@ -198,11 +198,19 @@ impl Location {
     }
 }
 
-/// The timestamp of a Unix second, clamped to the range zone data can describe.
+/// The timestamp of a Unix second within the range zone data can describe: instants after it
+/// move back by whole 400-year Gregorian cycles (zone rules repeat with the calendar), instants
+/// before it are clamped (the first zone type applies there anyway).
 fn clamped_timestamp(unix: i64) -> Timestamp {
+    const CYCLE: i64 = 146_097 * 86_400;
     let min = Timestamp::MIN.as_second() + 86_400;
     let max = Timestamp::MAX.as_second() - 86_400;
-    Timestamp::from_second(unix.clamp(min, max)).unwrap_or(Timestamp::UNIX_EPOCH)
+    let unix = if unix > max {
+        unix - ((unix - max) / CYCLE + 1) * CYCLE
+    } else {
+        unix.max(min)
+    };
+    Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// Go's `initLocal` for a given `$TZ` value.

@@ -14,8 +14,11 @@ use crate::func::{ParamType, Signature};
 use crate::gofmt::format_stringer_int;
 use crate::value::{Object, Value};
 
-/// Methods whose result Go's `text/template` rejects (`goodFunc`), with the message.
-fn rejected(name: &str) -> Option<String> {
+/// Go's `goodFunc` rejection for `time.Time` methods templates cannot call because of their
+/// results (`Date`, `Clock`, `ISOWeek`, `Zone`, `ZoneBounds`): the complete error message, which
+/// Go reports (without an `error calling` prefix) after checking the argument count and before
+/// evaluating arguments.
+pub fn time_method_bad_results(name: &str) -> Option<String> {
     let second_not_error = |ty: &str| {
         format!(
             "invalid function signature for {name}: second return value should be error; is {ty}"
@@ -25,8 +28,7 @@ fn rejected(name: &str) -> Option<String> {
         "Date" | "Clock" => Some(format!(
             "function {name} has 3 return values; should be 1 or 2"
         )),
-        "ISOWeek" => Some(second_not_error("int")),
-        "Zone" => Some(second_not_error("int")),
+        "ISOWeek" | "Zone" => Some(second_not_error("int")),
         "ZoneBounds" => Some(second_not_error("time.Time")),
         _ => None,
     }
@@ -135,7 +137,7 @@ pub fn call_time_method(t: &GoTime, name: &str, args: &[Value]) -> Option<Result
     if let Err(e) = check_arity(name, args, sig.params.len()) {
         return Some(Err(e));
     }
-    if let Some(msg) = rejected(name) {
+    if let Some(msg) = time_method_bad_results(name) {
         return Some(Err(msg));
     }
     Some(time_method(t, name, args))

@@ -27,7 +27,7 @@ pub use duration::{MAX_DURATION, MIN_DURATION, duration_string};
 pub use location::{Location, LocationError};
 pub use methods::{
     GoMonth, GoWeekday, LocationValue, call_duration_method, call_time_method,
-    duration_method_signature, time_method_signature,
+    duration_method_signature, time_method_bad_results, time_method_signature,
 };
 pub use parse::{ParseError, parse_rfc3339, parse_rfc3339_in};
 
@@ -62,6 +62,11 @@ impl GoTime {
     /// Go's zero time (`time.Time{}`), 0001-01-01 00:00:00 UTC.
     pub fn zero() -> GoTime {
         GoTime::default()
+    }
+
+    /// `time.Now()`: the current instant in `Local` (without Go's monotonic clock reading).
+    pub fn now() -> GoTime {
+        GoTime::from_timestamp(jiff::Timestamp::now(), Location::local())
     }
 
     /// `time.Unix(sec, nsec).In(loc)`; `nsec` outside `0..1e9` is normalised like Go does.

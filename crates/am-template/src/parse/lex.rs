@@ -5,111 +5,7 @@
 //! EOF token or an error token; the parser consumes it with three-token lookahead.
 
 use super::quote::go_quote_trunc;
-
-/// Token kinds (`itemType` in Go).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ItemType {
-    Error,
-    Bool,
-    Char,
-    CharConstant,
-    Comment,
-    Complex,
-    Assign,
-    Declare,
-    Eof,
-    Field,
-    Identifier,
-    LeftDelim,
-    LeftParen,
-    Number,
-    Pipe,
-    RawString,
-    RightDelim,
-    RightParen,
-    Space,
-    String,
-    Text,
-    Variable,
-    // Keywords.
-    Block,
-    Break,
-    Continue,
-    Dot,
-    Define,
-    Else,
-    End,
-    If,
-    Nil,
-    Range,
-    Template,
-    With,
-}
-
-impl ItemType {
-    fn is_keyword(self) -> bool {
-        matches!(
-            self,
-            ItemType::Block
-                | ItemType::Break
-                | ItemType::Continue
-                | ItemType::Dot
-                | ItemType::Define
-                | ItemType::Else
-                | ItemType::End
-                | ItemType::If
-                | ItemType::Nil
-                | ItemType::Range
-                | ItemType::Template
-                | ItemType::With
-        )
-    }
-}
-
-/// One token.
-#[derive(Clone, Debug)]
-pub(crate) struct Item {
-    pub typ: ItemType,
-    pub pos: usize,
-    pub val: String,
-    pub line: usize,
-}
-
-impl std::fmt::Display for Item {
-    /// Go's `item.String()`, used in "unexpected X in Y" errors.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.typ {
-            ItemType::Eof => f.write_str("EOF"),
-            ItemType::Error => f.write_str(&self.val),
-            t if t.is_keyword() => write!(f, "<{}>", self.val),
-            _ => {
-                if self.val.len() > 10 {
-                    write!(f, "{}...", go_quote_trunc(&self.val, 10))
-                } else {
-                    f.write_str(&go_quote_trunc(&self.val, usize::MAX))
-                }
-            }
-        }
-    }
-}
-
-fn keyword(word: &str) -> Option<ItemType> {
-    Some(match word {
-        "." => ItemType::Dot,
-        "block" => ItemType::Block,
-        "break" => ItemType::Break,
-        "continue" => ItemType::Continue,
-        "define" => ItemType::Define,
-        "else" => ItemType::Else,
-        "end" => ItemType::End,
-        "if" => ItemType::If,
-        "range" => ItemType::Range,
-        "nil" => ItemType::Nil,
-        "template" => ItemType::Template,
-        "with" => ItemType::With,
-        _ => return None,
-    })
-}
+pub(crate) use super::token::{Item, ItemType, keyword};
 
 const LEFT_COMMENT: &str = "/*";
 const RIGHT_COMMENT: &str = "*/";
@@ -231,12 +127,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn backup(&mut self) {
-        if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input[..self.pos].chars().next_back() {
-                self.pos -= c.len_utf8();
-                if c == '\n' {
-                    self.line -= 1;
-                }
+        if !self.at_eof
+            && self.pos > 0
+            && let Some(c) = self.input[..self.pos].chars().next_back()
+        {
+            self.pos -= c.len_utf8();
+            if c == '\n' {
+                self.line -= 1;
             }
         }
     }
@@ -698,111 +595,5 @@ pub(crate) fn lex(input: &str, left: &str, right: &str, opts: LexOptions) -> Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kinds(s: &str) -> Vec<(ItemType, String)> {
-        let opts = LexOptions {
-            emit_comment: true,
-            break_ok: true,
-            continue_ok: true,
-        };
-        lex(s, "", "", opts)
-            .into_iter()
-            .map(|i| (i.typ, i.val))
-            .collect()
-    }
-
-    #[test]
-    fn text_and_actions() {
-        use ItemType::*;
-        let got = kinds("a {{ .X | f 1 }} b");
-        let want = vec![
-            (Text, "a ".to_string()),
-            (LeftDelim, "{{".into()),
-            (Space, " ".into()),
-            (Field, ".X".into()),
-            (Space, " ".into()),
-            (Pipe, "|".into()),
-            (Space, " ".into()),
-            (Identifier, "f".into()),
-            (Space, " ".into()),
-            (Number, "1".into()),
-            (Space, " ".into()),
-            (RightDelim, "}}".into()),
-            (Text, " b".into()),
-            (Eof, "".into()),
-        ];
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn trim_markers() {
-        use ItemType::*;
-        let got = kinds("a  {{- 3 -}}  b");
-        assert_eq!(
-            got,
-            vec![
-                (Text, "a".to_string()),
-                (LeftDelim, "{{".into()),
-                (Number, "3".into()),
-                (RightDelim, "}}".into()),
-                (Text, "b".into()),
-                (Eof, "".into()),
-            ]
-        );
-        // Without the space, "-3" is a number.
-        let got = kinds("{{-3}}");
-        assert_eq!(got[1], (Number, "-3".to_string()));
-    }
-
-    #[test]
-    fn comments_and_errors() {
-        use ItemType::*;
-        let got = kinds("x {{- /* c */ -}} y");
-        assert_eq!(got[0], (Text, "x".to_string()));
-        assert_eq!(got[1], (Comment, "/* c */".to_string()));
-        assert_eq!(got[2], (Text, "y".to_string()));
-        let got = kinds("{{/* c */ x}}");
-        assert_eq!(
-            got.last(),
-            Some(&(Error, "comment ends before closing delimiter".to_string()))
-        );
-        let got = kinds("{{ 3 )}}");
-        assert_eq!(
-            got.last(),
-            Some(&(Error, "unexpected right paren".to_string()))
-        );
-        let got = kinds("{{ \u{1} }}");
-        assert_eq!(
-            got.last(),
-            Some(&(
-                Error,
-                "unrecognized character in action: U+0001".to_string()
-            ))
-        );
-        let got = kinds("{{ .x€ }}");
-        assert_eq!(
-            got.last(),
-            Some(&(Error, "bad character U+20AC '€'".to_string()))
-        );
-    }
-
-    #[test]
-    fn item_display_truncates() {
-        let it = Item {
-            typ: ItemType::String,
-            pos: 0,
-            val: "\"abcdefghijklmnop\"".into(),
-            line: 1,
-        };
-        assert_eq!(it.to_string(), r#""\"abcdefghi"..."#);
-        let kw = Item {
-            typ: ItemType::End,
-            pos: 0,
-            val: "end".into(),
-            line: 1,
-        };
-        assert_eq!(kw.to_string(), "<end>");
-    }
-}
+#[path = "lex_tests.rs"]
+mod tests;

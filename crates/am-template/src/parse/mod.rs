@@ -11,8 +11,10 @@
 mod lex;
 pub mod node;
 mod number;
+mod operand;
 mod parser;
 pub mod quote;
+mod token;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -7,10 +7,8 @@ use super::quote::{Unit, go_quote, unquote_char};
 /// Go's `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
 fn underscore_ok(s: &str) -> bool {
     let mut b = s.as_bytes();
-    if let Some(&c) = b.first() {
-        if c == b'-' || c == b'+' {
-            b = &b[1..];
-        }
+    if let Some(b'-' | b'+') = b.first() {
+        b = &b[1..];
     }
     let mut saw = b'^';
     let mut i = 0;
@@ -18,7 +16,7 @@ fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -193,12 +191,13 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 }
 
 fn float_as_int(f: f64) -> Option<i64> {
-    (f.trunc() == f && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f))
-        .then_some(f as i64)
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    (f.trunc() == f && (-TWO_63..TWO_63).contains(&f)).then_some(f as i64)
 }
 
 fn float_as_uint(f: f64) -> Option<u64> {
-    (f.trunc() == f && (0.0..1.844_674_407_370_955_2e19).contains(&f)).then_some(f as u64)
+    const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+    (f.trunc() == f && (0.0..TWO_64).contains(&f)).then_some(f as u64)
 }
 
 /// Go's `NumberNode.simplifyComplex`.
@@ -279,13 +278,13 @@ pub(crate) fn new_number(pos: Pos, text: &str, kind: NumberKind) -> Result<Numbe
         }
         NumberKind::Number => {}
     }
-    if let Some(body) = text.strip_suffix('i') {
-        if let Some(f) = parse_float(body) {
-            n.is_complex = true;
-            n.complex128 = (0.0, f);
-            simplify_complex(&mut n);
-            return Ok(n);
-        }
+    if let Some(body) = text.strip_suffix('i')
+        && let Some(f) = parse_float(body)
+    {
+        n.is_complex = true;
+        n.complex128 = (0.0, f);
+        simplify_complex(&mut n);
+        return Ok(n);
     }
     let u = parse_uint0(text);
     if let Some(u) = u {

@@ -7,10 +7,8 @@ use std::sync::Arc;
 
 use super::lex::{Item, ItemType, LexOptions, lex};
 use super::node::{
-    Arg, BoolNode, BranchNode, BreakNode, ChainNode, CommandNode, FieldNode, IdentifierNode,
-    ListNode, Node, PipeNode, Pos, StringNode, TemplateNode, TextNode, VariableNode, is_empty_list,
+    BranchNode, BreakNode, ListNode, Node, Pos, TemplateNode, TextNode, VariableNode, is_empty_list,
 };
-use super::number::{NumberKind, new_number};
 use super::quote::{go_quote, unquote};
 use super::{ParseError, ParseOptions, Tree};
 
@@ -42,27 +40,27 @@ impl Tokens {
 }
 
 /// State shared by all trees produced by one parse call.
-struct Shared<'f> {
+pub(super) struct Shared<'f> {
     tokens: Tokens,
     tree_set: HashMap<String, Tree>,
-    has_function: &'f dyn Fn(&str) -> bool,
-    opts: ParseOptions,
+    pub(super) has_function: &'f dyn Fn(&str) -> bool,
+    pub(super) opts: ParseOptions,
     parse_name: String,
     text: Arc<str>,
 }
 
 /// Per-tree parser state (Go's `Tree` parsing fields).
-struct TreeParser {
+pub(super) struct TreeParser {
     name: String,
     token: [Item; 3],
     peek_count: usize,
-    vars: Vec<String>,
+    pub(super) vars: Vec<String>,
     action_line: usize,
     range_depth: usize,
-    depth: usize,
+    pub(super) depth: usize,
 }
 
-type PResult<T> = Result<T, ParseError>;
+pub(super) type PResult<T> = Result<T, ParseError>;
 
 fn eof_item() -> Item {
     Item {
@@ -115,7 +113,7 @@ impl TreeParser {
         }
     }
 
-    fn next(&mut self, sh: &mut Shared<'_>) -> Item {
+    pub(super) fn next(&mut self, sh: &mut Shared<'_>) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -124,22 +122,22 @@ impl TreeParser {
         self.token[self.peek_count].clone()
     }
 
-    fn backup(&mut self) {
+    pub(super) fn backup(&mut self) {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    pub(super) fn backup2(&mut self, t1: Item) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    pub(super) fn backup3(&mut self, t2: Item, t1: Item) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self, sh: &mut Shared<'_>) -> Item {
+    pub(super) fn peek(&mut self, sh: &mut Shared<'_>) -> Item {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -148,7 +146,7 @@ impl TreeParser {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self, sh: &mut Shared<'_>) -> Item {
+    pub(super) fn next_non_space(&mut self, sh: &mut Shared<'_>) -> Item {
         loop {
             let t = self.next(sh);
             if t.typ != ItemType::Space {
@@ -157,13 +155,13 @@ impl TreeParser {
         }
     }
 
-    fn peek_non_space(&mut self, sh: &mut Shared<'_>) -> Item {
+    pub(super) fn peek_non_space(&mut self, sh: &mut Shared<'_>) -> Item {
         let t = self.next_non_space(sh);
         self.backup();
         t
     }
 
-    fn errorf<T>(&self, sh: &Shared<'_>, msg: impl Into<String>) -> PResult<T> {
+    pub(super) fn errorf<T>(&self, sh: &Shared<'_>, msg: impl Into<String>) -> PResult<T> {
         Err(ParseError {
             name: sh.parse_name.clone(),
             line: self.token[0].line,
@@ -193,7 +191,7 @@ impl TreeParser {
         Ok(t)
     }
 
-    fn unexpected<T>(&self, sh: &Shared<'_>, token: &Item, context: &str) -> PResult<T> {
+    pub(super) fn unexpected<T>(&self, sh: &Shared<'_>, token: &Item, context: &str) -> PResult<T> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
@@ -212,19 +210,19 @@ impl TreeParser {
 
     /// Go's `Tree.add`: installs the tree unless a non-empty one of that name already exists.
     fn add(&self, sh: &mut Shared<'_>, root: ListNode) -> PResult<()> {
-        if let Some(existing) = sh.tree_set.get(&self.name) {
-            if !is_empty_list(&existing.root) {
-                if !is_empty_list(&root) {
-                    return self.errorf(
-                        sh,
-                        format!(
-                            "template: multiple definition of template {}",
-                            go_quote(&self.name)
-                        ),
-                    );
-                }
-                return Ok(());
+        if let Some(existing) = sh.tree_set.get(&self.name)
+            && !is_empty_list(&existing.root)
+        {
+            if !is_empty_list(&root) {
+                return self.errorf(
+                    sh,
+                    format!(
+                        "template: multiple definition of template {}",
+                        go_quote(&self.name)
+                    ),
+                );
             }
+            return Ok(());
         }
         let tree = Tree {
             name: self.name.clone(),
@@ -236,7 +234,7 @@ impl TreeParser {
         Ok(())
     }
 
-    fn enter(&mut self, sh: &Shared<'_>) -> PResult<()> {
+    pub(super) fn enter(&mut self, sh: &Shared<'_>) -> PResult<()> {
         if self.depth >= MAX_NESTING_DEPTH {
             return self.errorf(sh, "max expression depth exceeded");
         }
@@ -492,221 +490,9 @@ impl TreeParser {
             _ => self.unexpected(sh, token, context),
         }
     }
-
-    /// `declarations? command ('|' command)*`
-    fn pipeline(&mut self, sh: &mut Shared<'_>, context: &str, end: ItemType) -> PResult<PipeNode> {
-        let token = self.peek_non_space(sh);
-        let mut pipe = PipeNode {
-            pos: token.pos,
-            line: token.line,
-            ..PipeNode::default()
-        };
-        'decls: loop {
-            let v = self.peek_non_space(sh);
-            if v.typ != ItemType::Variable {
-                break;
-            }
-            self.next(sh);
-            let token_after = self.peek(sh);
-            let next = self.peek_non_space(sh);
-            if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
-                pipe.is_assign = next.typ == ItemType::Assign;
-                self.next_non_space(sh);
-                pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
-            } else if next.typ == ItemType::Char && next.val == "," {
-                self.next_non_space(sh);
-                pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
-                if context == "range" && pipe.decl.len() < 2 {
-                    match self.peek_non_space(sh).typ {
-                        ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
-                            continue 'decls;
-                        }
-                        _ => return self.errorf(sh, "range can only initialize variables"),
-                    }
-                }
-                return self.errorf(sh, format!("too many declarations in {context}"));
-            } else if token_after.typ == ItemType::Space {
-                self.backup3(v, token_after);
-            } else {
-                self.backup2(v);
-            }
-            break;
-        }
-        loop {
-            let token = self.next_non_space(sh);
-            match token.typ {
-                t if t == end => {
-                    self.check_pipeline(sh, &pipe, context)?;
-                    return Ok(pipe);
-                }
-                ItemType::Bool
-                | ItemType::CharConstant
-                | ItemType::Complex
-                | ItemType::Dot
-                | ItemType::Field
-                | ItemType::Identifier
-                | ItemType::Number
-                | ItemType::Nil
-                | ItemType::RawString
-                | ItemType::String
-                | ItemType::Variable
-                | ItemType::LeftParen => {
-                    self.backup();
-                    let cmd = self.command(sh)?;
-                    pipe.cmds.push(cmd);
-                }
-                _ => return self.unexpected(sh, &token, context),
-            }
-        }
-    }
-
-    fn check_pipeline(&self, sh: &Shared<'_>, pipe: &PipeNode, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
-            return self.errorf(sh, format!("missing value for {context}"));
-        }
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if matches!(
-                c.args.first(),
-                Some(Arg::Bool(_) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String(_))
-            ) {
-                return self.errorf(
-                    sh,
-                    format!("non executable command in pipeline stage {}", i + 1),
-                );
-            }
-        }
-        Ok(())
-    }
-
-    fn command(&mut self, sh: &mut Shared<'_>) -> PResult<CommandNode> {
-        let mut cmd = CommandNode {
-            pos: self.peek_non_space(sh).pos,
-            args: Vec::new(),
-        };
-        loop {
-            self.peek_non_space(sh);
-            if let Some(op) = self.operand(sh)? {
-                cmd.args.push(op);
-            }
-            let token = self.next(sh);
-            match token.typ {
-                ItemType::Space => continue,
-                ItemType::RightDelim | ItemType::RightParen => self.backup(),
-                ItemType::Pipe => {}
-                _ => return self.unexpected(sh, &token, "operand"),
-            }
-            break;
-        }
-        if cmd.args.is_empty() {
-            return self.errorf(sh, "empty command");
-        }
-        Ok(cmd)
-    }
-
-    fn operand(&mut self, sh: &mut Shared<'_>) -> PResult<Option<Arg>> {
-        let Some(node) = self.term(sh)? else {
-            return Ok(None);
-        };
-        if self.peek(sh).typ != ItemType::Field {
-            return Ok(Some(node));
-        }
-        let pos = self.peek(sh).pos;
-        let mut fields = Vec::new();
-        while self.peek(sh).typ == ItemType::Field {
-            let f = self.next(sh).val;
-            fields.push(f[1..].to_string());
-        }
-        Ok(Some(match node {
-            Arg::Field(mut f) => {
-                f.pos = pos;
-                f.ident.extend(fields);
-                Arg::Field(f)
-            }
-            Arg::Variable(mut v) => {
-                v.pos = pos;
-                v.ident.extend(fields);
-                Arg::Variable(v)
-            }
-            Arg::Bool(_) | Arg::String(_) | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
-                let s = go_quote(&node.to_string());
-                return self.errorf(sh, format!("unexpected . after term {s}"));
-            }
-            other => Arg::Chain(ChainNode {
-                pos,
-                node: Box::new(other),
-                field: fields,
-            }),
-        }))
-    }
-
-    fn term(&mut self, sh: &mut Shared<'_>) -> PResult<Option<Arg>> {
-        let token = self.next_non_space(sh);
-        let arg = match token.typ {
-            ItemType::Identifier => {
-                if !sh.opts.skip_func_check && !(sh.has_function)(&token.val) {
-                    return self
-                        .errorf(sh, format!("function {} not defined", go_quote(&token.val)));
-                }
-                Arg::Identifier(IdentifierNode {
-                    pos: token.pos,
-                    ident: token.val,
-                })
-            }
-            ItemType::Dot => Arg::Dot(token.pos),
-            ItemType::Nil => Arg::Nil(token.pos),
-            ItemType::Variable => {
-                let v = new_variable(token.pos, &token.val);
-                if !self.vars.iter().any(|n| *n == v.ident[0]) {
-                    return self
-                        .errorf(sh, format!("undefined variable {}", go_quote(&v.ident[0])));
-                }
-                Arg::Variable(v)
-            }
-            ItemType::Field => Arg::Field(FieldNode {
-                pos: token.pos,
-                ident: token.val[1..].split('.').map(str::to_string).collect(),
-            }),
-            ItemType::Bool => Arg::Bool(BoolNode {
-                pos: token.pos,
-                value: token.val == "true",
-            }),
-            ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let kind = match token.typ {
-                    ItemType::CharConstant => NumberKind::Char,
-                    ItemType::Complex => NumberKind::Complex,
-                    _ => NumberKind::Number,
-                };
-                match new_number(token.pos, &token.val, kind) {
-                    Ok(n) => Arg::Number(n),
-                    Err(e) => return self.errorf(sh, e),
-                }
-            }
-            ItemType::LeftParen => {
-                self.enter(sh)?;
-                let r = self.pipeline(sh, "parenthesized pipeline", ItemType::RightParen);
-                self.depth -= 1;
-                Arg::Pipe(Box::new(r?))
-            }
-            ItemType::String | ItemType::RawString => match unquote(&token.val) {
-                Ok(s) => Arg::String(StringNode {
-                    pos: token.pos,
-                    quoted: token.val,
-                    text: s,
-                }),
-                Err(e) => return self.errorf(sh, e.to_string()),
-            },
-            _ => {
-                self.backup();
-                return Ok(None);
-            }
-        };
-        Ok(Some(arg))
-    }
 }
 
-fn new_variable(pos: Pos, ident: &str) -> VariableNode {
+pub(super) fn new_variable(pos: Pos, ident: &str) -> VariableNode {
     VariableNode {
         pos,
         ident: ident.split('.').map(str::to_string).collect(),

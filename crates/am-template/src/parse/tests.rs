@@ -130,7 +130,11 @@ fn go_error_texts() {
             "{{range .}}{{break 1}}{{end}}",
             "template: t:1: unexpected \"1\" in {{break}}",
         ),
-        ("{{3.X}}", "template: t:1: unexpected . after term \"3\""),
+        ("{{3.X}}", "template: t:1: bad number syntax: \"3.X\""),
+        (
+            "{{true.X}}",
+            "template: t:1: unexpected . after term \"true\"",
+        ),
         (
             "{{\"x\".Y}}",
             "template: t:1: unexpected . after term \"\\\"x\\\"\"",
@@ -141,9 +145,12 @@ fn go_error_texts() {
         ),
         (
             "{{template .X}}",
-            "template: t:1: unexpected <.> in template clause",
+            "template: t:1: unexpected \".X\" in template clause",
         ),
-        ("{{template \"x\" }", "template: t:1: unclosed action"),
+        (
+            "{{template \"x\" }",
+            "template: t:1: unexpected \"}\" in template clause",
+        ),
         (
             "{{define \"a\"}}{{else}}{{end}}",
             "template: t:1: unexpected {{else}} in define clause",
@@ -154,7 +161,6 @@ fn go_error_texts() {
         ),
         ("{{.X}}{{)}}", "template: t:1: unexpected right paren"),
         ("{{(1}}", "template: t:1: unclosed left paren"),
-        ("{{1 2 |}}", "template: t:1: missing value for command"),
         (
             "{{'ab'}}",
             "template: t:1: malformed character constant: 'ab'",
@@ -185,11 +191,11 @@ fn go_error_texts() {
         ),
         (
             "x\ny\n{{if .X}}\n{{end}}{{end}}",
-            "template: t:5: unexpected {{end}}",
+            "template: t:4: unexpected {{end}}",
         ),
         (
             "{{with .X}}{{else if .Y}}{{end}}",
-            "template: t:1: unexpected <if> in else",
+            "template: t:1: unexpected <if> in input",
         ),
     ];
     for (input, want) in cases {

@@ -214,6 +214,11 @@ pub fn compare(mode: ErrorMode, reference: &Outcome, ours: &Outcome) -> Option<K
                     let loc = error_location(&reference.error);
                     ours.error.starts_with(loc)
                 }
+                ErrorMode::Message => {
+                    let theirs = &reference.error[error_location(&reference.error).len()..];
+                    let mine = &ours.error[error_location(&ours.error).len()..];
+                    theirs == mine
+                }
                 ErrorMode::Any => true,
             };
             (!same).then_some(Kind::ErrorText)
@@ -365,6 +370,12 @@ fn compare_modes() {
         Some(Kind::ErrorText)
     );
     assert_eq!(compare(ErrorMode::Any, &go, &elsewhere), None);
+    let moved = Outcome::err("template: :9:1: executing \"\" at <x>: go words".to_owned());
+    assert_eq!(compare(ErrorMode::Message, &go, &moved), None);
+    assert_eq!(
+        compare(ErrorMode::Message, &go, &ours),
+        Some(Kind::ErrorText)
+    );
     assert_eq!(
         compare(ErrorMode::Any, &go, &Outcome::ok(String::new())),
         Some(Kind::WeSucceed)
