@@ -4,8 +4,9 @@
 //! oracle in `tests/go/engine` (one process for all cases) with the same data, and the output,
 //! parse error or execution error must be identical. Cases marked `go123` are where the local
 //! Go 1.19 differs from Go 1.23 (Alertmanager 0.28's toolchain, which we follow): range over
-//! integers, `{{else with}}`, the Go 1.20+ lexer's `unexpected right paren`. For those the
-//! expected result is written in the case itself, and Go's answer is only required to differ.
+//! integers, `{{else with}}`, the Go 1.20+ lexer's `unexpected right paren`, Go 1.23's `call`
+//! errors naming the callee. For those the expected result is written in the case itself, and
+//! Go's answer is only required to differ.
 
 use std::collections::BTreeMap;
 use std::path::Path;

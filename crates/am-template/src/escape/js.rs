@@ -243,6 +243,14 @@ pub fn js_val_escape(v: &Value) -> String {
             json_string(&mut out, &crate::gotime::duration_string(*d));
             Ok(out)
         }
+        // fmt.Stringer (Alertmanager's KV and Pairs in 0.28): the String() result is encoded.
+        Value::Object(o) if is_stringer(o.as_ref()) => o
+            .call_method("String", &[])
+            .map(|s| {
+                let mut out = String::new();
+                json_string(&mut out, s.as_str().unwrap_or_default());
+                out
+            }),
         _ => {
             let mut out = String::new();
             json_value(&mut out, v).map(|()| out)
@@ -347,6 +355,40 @@ fn json_time(out: &mut String, t: &GoTime) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether an object has Go's `String() string` method (is a `fmt.Stringer`).
+fn is_stringer(o: &dyn crate::value::Object) -> bool {
+    o.method("String")
+        .is_some_and(|sig| sig.params.is_empty() && sig.variadic.is_none())
+}
+
+/// `encoding/json` names and Go field names of the struct types templates see (Alertmanager's
+/// `template.Data`, `template.Alert` and `template.Pair`, as of 0.28), in declaration order.
+/// The template value model exposes fields by name only, so the layouts are listed here.
+fn struct_json_fields(type_name: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    Some(match type_name.trim_start_matches('*') {
+        "template.Data" => &[
+            ("receiver", "Receiver"),
+            ("status", "Status"),
+            ("alerts", "Alerts"),
+            ("groupLabels", "GroupLabels"),
+            ("commonLabels", "CommonLabels"),
+            ("commonAnnotations", "CommonAnnotations"),
+            ("externalURL", "ExternalURL"),
+        ],
+        "template.Alert" => &[
+            ("status", "Status"),
+            ("labels", "Labels"),
+            ("annotations", "Annotations"),
+            ("startsAt", "StartsAt"),
+            ("endsAt", "EndsAt"),
+            ("generatorURL", "GeneratorURL"),
+            ("fingerprint", "Fingerprint"),
+        ],
+        "template.Pair" => &[("Name", "Name"), ("Value", "Value")],
+        _ => return None,
+    })
+}
+
 /// `json.Marshal` of a template value.
 fn json_value(out: &mut String, v: &Value) -> Result<(), String> {
     match v {
@@ -385,6 +427,18 @@ fn json_value(out: &mut String, v: &Value) -> Result<(), String> {
                     json_value(out, e)?;
                 }
                 out.push(']');
+            } else if let (Value::Object(o), Some(fields)) = (v, struct_json_fields(v.type_name()))
+            {
+                out.push('{');
+                for (i, (json_name, field)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    json_string(out, json_name);
+                    out.push(':');
+                    json_value(out, &o.field(field).unwrap_or_default())?;
+                }
+                out.push('}');
             } else {
                 return Err(format!("json: unsupported type: {}", v.type_name()));
             }

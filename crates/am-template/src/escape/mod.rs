@@ -42,6 +42,9 @@ use crate::parse::quote::go_quote;
 use crate::parse::{ListNode, Node, Tree};
 use walk::{Edits, Walker};
 
+/// Stack for escaping (deeply nested or long chains of template calls recurse).
+const ESCAPE_STACK_BYTES: usize = 128 << 20;
+
 /// The escaper state Go keeps per template namespace: output contexts inferred so far and
 /// which templates were escaped (successfully or not). Keep one per [`TemplateSet`] when
 /// executing several templates of the same set.
@@ -82,6 +85,11 @@ impl HtmlEscaper {
 
     /// Escapes template `name` and returns Go's `*Error` on failure.
     pub fn escape_named(&mut self, set: &mut TemplateSet, name: &str) -> Result<(), EscapeError> {
+        // The walk recurses through nested branches and template calls.
+        crate::exec::stack::with_stack(ESCAPE_STACK_BYTES, || self.escape_on_stack(set, name))
+    }
+
+    fn escape_on_stack(&mut self, set: &mut TemplateSet, name: &str) -> Result<(), EscapeError> {
         if let Some(status) = self.status.get(name) {
             return status.clone();
         }

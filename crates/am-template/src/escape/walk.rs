@@ -73,7 +73,11 @@ pub struct Walker<'s> {
     /// Recorded edits.
     pub edits: Edits,
     range_ctx: Vec<RangeContext>,
+    depth: usize,
 }
+
+/// Maximum nesting of template calls being escaped (Go has none; this bounds recursion).
+pub const MAX_CALL_DEPTH: usize = 10_000;
 
 impl<'s> Walker<'s> {
     /// A walker with the given known output contexts.
@@ -85,6 +89,7 @@ impl<'s> Walker<'s> {
             called: HashSet::new(),
             edits: Edits::default(),
             range_ctx: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -315,6 +320,7 @@ impl<'s> Walker<'s> {
         let mut e1 = Walker::new(self.set, self.output.clone());
         e1.derived = self.derived.clone();
         e1.range_ctx = std::mem::take(&mut self.range_ctx);
+        e1.depth = self.depth;
         let c = e1.escape_list(c, Some(list), at, path);
         self.range_ctx = std::mem::take(&mut e1.range_ctx);
         let ok = filter.is_some_and(|f| f(&e1, &c));
@@ -381,7 +387,18 @@ impl<'s> Walker<'s> {
                 }
             };
         }
+        if self.depth >= MAX_CALL_DEPTH {
+            let err = EscapeError::new(
+                ErrorCode::OutputContext,
+                Some(node_loc.to_string()),
+                line,
+                format!("template calls nested more than {MAX_CALL_DEPTH} deep"),
+            );
+            return (Context::error(err), dname);
+        }
+        self.depth += 1;
         let out = self.compute_out_ctx(c, t.tree(), &dname);
+        self.depth -= 1;
         (out, dname)
     }
 

@@ -110,7 +110,7 @@ pub(crate) fn call(b: Builtin, args: &[Value], budget: usize) -> Result<Value, S
         Builtin::Len => length(&arg(0)),
         Builtin::Index => index(&arg(0), args.get(1..).unwrap_or_default()),
         Builtin::Slice => slice(&arg(0), args.get(1..).unwrap_or_default()),
-        Builtin::Call => call_value(&arg(0)),
+        Builtin::Call => call_value("", args),
         Builtin::Print => limited(gofmt::sprint(args), budget),
         Builtin::Println => limited(gofmt::sprintln(args), budget),
         Builtin::Printf => {
@@ -164,12 +164,13 @@ fn eval_args(args: &[Value]) -> String {
     gofmt::sprint(&printable)
 }
 
-/// `call`: template data never holds function values.
-fn call_value(f: &Value) -> Result<Value, String> {
-    if f.is_nil() {
-        return Err("call of nil".into());
+/// `call` (Go 1.23 texts; `name` is the callee's text): template data never holds function
+/// values, so every call fails.
+pub(crate) fn call_value(name: &str, args: &[Value]) -> Result<Value, String> {
+    match args.first() {
+        None | Some(Value::Nil) => Err("call of nil".into()),
+        Some(f) => Err(format!("non-function {name} of type {}", f.type_name())),
     }
-    Err(format!("non-function of type {}", f.type_name()))
 }
 
 /// `len`.

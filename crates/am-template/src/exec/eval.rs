@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::func::{Func, ParamType, Signature};
 use crate::gotime::{
     GoTime, call_duration_method, call_time_method, duration_method_signature,
-    time_method_signature,
+    time_method_bad_results, time_method_signature,
 };
 use crate::parse::quote::go_quote;
 use crate::parse::{
@@ -327,6 +327,19 @@ impl<'a> State<'a> {
             args.len()
         };
 
+        if let Callee::Time(..) = callee
+            && let Some(msg) = time_method_bad_results(name)
+        {
+            // Go's goodFunc rejects multi-result methods before evaluating arguments.
+            return Err(self.errorf(msg));
+        }
+        // Go 1.23's `call` names its callee in errors: the argument's text, or the piped value.
+        let call_name = match (&callee, args.first(), &fin) {
+            (Callee::Builtin(Builtin::Call), Some(a), _) => a.to_string(),
+            (Callee::Builtin(Builtin::Call), None, Some(v)) => reflect_string(v),
+            _ => String::new(),
+        };
+
         if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
             let want = b == Builtin::Or;
             let mut v = Value::Nil;
@@ -371,8 +384,10 @@ impl<'a> State<'a> {
             return Err(self.errorf(format!("error calling {name}: len of nil pointer")));
         }
 
+        let is_time_method = matches!(callee, Callee::Time(..) | Callee::Duration(..));
         let result = match callee {
             Callee::Func(f) => call_guarded(|| (f.call)(&argv)),
+            Callee::Builtin(Builtin::Call) => builtins::call_value(&call_name, &argv),
             Callee::Builtin(b) => builtins::call(b, &argv, self.output_budget()),
             Callee::Method(o, m) => call_guarded(|| o.call_method(&m, &argv)),
             Callee::Time(t, m) => call_time_method(&t, &m, &argv)
@@ -380,6 +395,8 @@ impl<'a> State<'a> {
             Callee::Duration(d, m) => call_duration_method(d, &m, &argv)
                 .unwrap_or_else(|| Err(format!("no method {m} on time.Duration"))),
         };
+        // gotime's contract: errors of time methods without an error result are complete texts.
+        let complete_error = is_time_method && !sig.returns_error;
         match result {
             Ok(v) => {
                 if let Some(s) = v.as_str()
@@ -399,6 +416,9 @@ impl<'a> State<'a> {
                         "result of {name} exceeds the output limit of {} bytes",
                         self.limits.max_output_bytes
                     )));
+                }
+                if complete_error {
+                    return Err(self.errorf(e));
                 }
                 Err(self.errorf(format!("error calling {name}: {e}")))
             }
@@ -525,6 +545,15 @@ impl<'a> State<'a> {
                 "can't handle assignment of {n} to empty interface argument"
             ))),
         }
+    }
+}
+
+/// Go's `reflect.Value.String()`: the string of string kinds, `<T Value>` otherwise.
+fn reflect_string(v: &Value) -> String {
+    match v {
+        Value::String(s) | Value::Typed(_, s) => s.to_string(),
+        Value::Nil => "<invalid Value>".to_string(),
+        other => format!("<{} Value>", other.type_name()),
     }
 }
 

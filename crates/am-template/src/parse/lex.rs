@@ -4,6 +4,10 @@
 //! The lexer runs to completion up front and produces a token vector that ends with either an
 //! EOF token or an error token; the parser consumes it with three-token lookahead.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use super::quote::go_quote_trunc;
 pub(crate) use super::token::{Item, ItemType, keyword};
 
@@ -54,22 +58,20 @@ fn is_space(r: Option<char>) -> bool {
     matches!(r, Some(' ' | '\t' | '\r' | '\n'))
 }
 
-/// Go's `isAlphaNumeric`: `_`, letters and Unicode decimal digits.
+/// Go's `isAlphaNumeric`: `_`, letters (`unicode.IsLetter`) and decimal digits
+/// (`unicode.IsDigit`, category Nd).
 pub(crate) fn is_alnum(r: Option<char>) -> bool {
     match r {
-        Some(c) => c == '_' || c.is_alphabetic() || is_unicode_digit(c),
+        Some(c) if c.is_ascii() => c == '_' || c.is_ascii_alphanumeric(),
+        Some(c) => {
+            static LETTER_OR_DIGIT: OnceLock<Option<Regex>> = OnceLock::new();
+            let re = LETTER_OR_DIGIT.get_or_init(|| Regex::new(r"^[\p{L}\p{Nd}]$").ok());
+            let mut buf = [0u8; 4];
+            re.as_ref()
+                .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+        }
         None => false,
     }
-}
-
-/// Approximates Go's `unicode.IsDigit` (category Nd).
-fn is_unicode_digit(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_digit();
-    }
-    // Nd characters are numeric and have a decimal digit value; `char::to_digit` only knows
-    // ASCII, so accept numeric characters that are not letter-like numbers (Nl/No are rare).
-    c.is_numeric() && !c.is_alphabetic()
 }
 
 fn has_left_trim_marker(s: &str) -> bool {

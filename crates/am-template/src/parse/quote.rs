@@ -2,22 +2,9 @@
 //! and node printing), `strconv.Unquote` and `strconv.UnquoteChar` (string and character
 //! constants), mirroring Go's `strconv/quote.go` behaviour.
 
-/// Approximates Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the
-/// ASCII space. Control, format, private-use and non-ASCII space characters are not printable.
+/// Go's `unicode.IsPrint` (shared with `gofmt`, Unicode 15 as Go 1.23).
 pub fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let u = c as u32;
-    !matches!(u,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x08E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0xFFFE | 0xFFFF | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
-        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
-        | 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
+    crate::gofmt::is_print(c)
 }
 
 /// Appends Go's quoted form of `c` (without surrounding quotes) as `strconv.Quote` does.

@@ -91,7 +91,7 @@ fn call_errors_match_go() {
         ),
         (
             "{{call .Str}}",
-            "template: t:1:2: executing \"t\" at <call .Str>: error calling call: non-function of type string",
+            "template: t:1:2: executing \"t\" at <call .Str>: error calling call: non-function .Str of type string",
         ),
         (
             "{{18446744073709551615}}",
