@@ -17,7 +17,7 @@ use crate::parse::quote::go_quote;
 use crate::parse::{ActionNode, BranchNode, ListNode, Node, TemplateNode, Tree};
 
 /// Go's filter of `escapeListConditionally`: whether to keep a pass's results.
-type Filter<'f> = dyn Fn(&Walker<'_>, &Context) -> bool + 'f;
+type Filter<'f> = dyn Fn(&Walker<'_, '_>, &Context) -> bool + 'f;
 
 /// A node: the tree holding it and its path from the root list.
 pub type NodeKey = (Arc<str>, Vec<u32>);
@@ -61,9 +61,32 @@ struct At<'t> {
     name: &'t Arc<str>,
 }
 
+/// What the enclosing passes know: their output contexts and derived templates. Go copies
+/// these maps into every nested pass; reading through the chain avoids the quadratic copying.
+struct Known<'k> {
+    output: &'k HashMap<String, Context>,
+    derived: &'k HashMap<String, Arc<Tree>>,
+    parent: Option<&'k Known<'k>>,
+}
+
+impl Known<'_> {
+    fn output(&self, name: &str) -> Option<&Context> {
+        self.output
+            .get(name)
+            .or_else(|| self.parent.and_then(|p| p.output(name)))
+    }
+
+    fn derived(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.derived
+            .get(name)
+            .or_else(|| self.parent.and_then(|p| p.derived(name)))
+    }
+}
+
 /// One escaping pass (Go's `escaper`), reading templates from `set`.
-pub struct Walker<'s> {
+pub struct Walker<'s, 'k> {
     set: &'s TemplateSet,
+    known: Option<&'k Known<'k>>,
     /// Output contexts of mangled template names.
     pub output: HashMap<String, Context>,
     /// Templates derived for non-text start contexts, by mangled name.
@@ -76,14 +99,16 @@ pub struct Walker<'s> {
     depth: usize,
 }
 
-/// Maximum nesting of template calls being escaped (Go has none; this bounds recursion).
-pub const MAX_CALL_DEPTH: usize = 10_000;
+/// Maximum nesting of template calls being escaped (Go has none; this bounds recursion, and
+/// matches the executor's default call depth).
+pub const MAX_CALL_DEPTH: usize = 1000;
 
-impl<'s> Walker<'s> {
+impl<'s, 'k> Walker<'s, 'k> {
     /// A walker with the given known output contexts.
-    pub fn new(set: &'s TemplateSet, output: HashMap<String, Context>) -> Walker<'s> {
+    pub fn new(set: &'s TemplateSet, output: HashMap<String, Context>) -> Walker<'s, 'k> {
         Walker {
             set,
+            known: None,
             output,
             derived: HashMap::new(),
             called: HashSet::new(),
@@ -98,7 +123,11 @@ impl<'s> Walker<'s> {
         if let Some(t) = self.set.tree(name) {
             return Some(TreeRef::Set(t));
         }
-        self.derived.get(name).cloned().map(TreeRef::Derived)
+        self.derived
+            .get(name)
+            .or_else(|| self.known.and_then(|k| k.derived(name)))
+            .cloned()
+            .map(TreeRef::Derived)
     }
 
     fn escape(&mut self, c: Context, n: &Node, at: &At<'_>, path: &mut Vec<u32>) -> Context {
@@ -317,20 +346,33 @@ impl<'s> Walker<'s> {
         path: &mut Vec<u32>,
         filter: Option<&Filter<'_>>,
     ) -> (Context, bool) {
-        let mut e1 = Walker::new(self.set, self.output.clone());
-        e1.derived = self.derived.clone();
+        let known = Known {
+            output: &self.output,
+            derived: &self.derived,
+            parent: self.known,
+        };
+        let mut e1 = Walker::new(self.set, HashMap::new());
+        e1.known = Some(&known);
         e1.range_ctx = std::mem::take(&mut self.range_ctx);
         e1.depth = self.depth;
         let c = e1.escape_list(c, Some(list), at, path);
-        self.range_ctx = std::mem::take(&mut e1.range_ctx);
         let ok = filter.is_some_and(|f| f(&e1, &c));
+        let Walker {
+            output,
+            derived,
+            called,
+            edits,
+            range_ctx,
+            ..
+        } = e1;
+        self.range_ctx = range_ctx;
         if ok {
-            self.output.extend(e1.output);
-            self.derived.extend(e1.derived);
-            self.called.extend(e1.called);
-            self.edits.actions.extend(e1.edits.actions);
-            self.edits.templates.extend(e1.edits.templates);
-            self.edits.texts.extend(e1.edits.texts);
+            self.output.extend(output);
+            self.derived.extend(derived);
+            self.called.extend(called);
+            self.edits.actions.extend(edits.actions);
+            self.edits.templates.extend(edits.templates);
+            self.edits.texts.extend(edits.texts);
         }
         (c, ok)
     }
@@ -363,7 +405,11 @@ impl<'s> Walker<'s> {
     ) -> (Context, String) {
         let dname = c.mangle(name);
         self.called.insert(dname.clone());
-        if let Some(out) = self.output.get(&dname) {
+        let known_out = self
+            .output
+            .get(&dname)
+            .or_else(|| self.known.and_then(|k| k.output(&dname)));
+        if let Some(out) = known_out {
             return (out.clone(), dname);
         }
         let Some(mut t) = self.template(name) else {
@@ -427,7 +473,7 @@ impl<'s> Walker<'s> {
     fn escape_template_body(&mut self, c: Context, t: &Tree, tname: &str) -> (Context, bool) {
         self.output.insert(tname.to_string(), c.clone());
         let assumed = c.clone();
-        let filter = move |e1: &Walker<'_>, c1: &Context| {
+        let filter = move |e1: &Walker<'_, '_>, c1: &Context| {
             if c1.state == State::Error {
                 return false;
             }

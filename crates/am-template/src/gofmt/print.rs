@@ -3,15 +3,56 @@
 //! string verbs, `GoString` for `%#v`, `%!verb(type=value)` for verbs a kind does not support,
 //! containers element by element, and objects through [`Object::fmt_go`].
 //!
+//! Objects with a `String() string` method are `fmt.Stringer`s (`handleMethods`). Objects whose
+//! Go type is a pointer (type name `*T`, such as Alertmanager's `*template.Data`) print from
+//! `fmt_go` as Go prints the pointer at top level (`&{...}`, `&pkg.T{...}`); the leading `&` is
+//! dropped where Go dereferences first ([`Printer::print_arg_indirect`]), and below the top
+//! level they print as an address, as Go does.
+//!
 //! [`Object::fmt_go`]: crate::value::Object::fmt_go
 
-use super::fmt::Printer;
+use std::cell::Cell;
+use std::sync::Arc;
+
+use super::fmt::{Flags, Printer};
 use crate::gotime::{GoTime, duration_string};
-use crate::value::{MapValue, SliceValue, Value};
+use crate::value::{MapValue, Object, SliceValue, Value};
 
 /// What Go prints for a pointer (`%p`, pointers at depth > 0): the address is not modelled, a
 /// fixed plausible heap address stands in for it.
 const FAKE_POINTER: u64 = 0xc0_0001_0000;
+
+/// The printer state while an object prints itself through `Object::fmt_go`: Go's nested
+/// `printValue` calls share one `pp`, so [`super::format_value`] continues with these flags
+/// (width, precision, `+`, `-`, `0`, ...) and the remaining output budget.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Nested {
+    /// The flags of the verb being printed.
+    pub f: Flags,
+    /// Whether a `%!verb(...)` operand is being printed (methods are not called).
+    pub erroring: bool,
+    /// The output limit, counted from the start of the outer buffer.
+    pub limit: usize,
+    /// Set by nested printers that hit the limit.
+    pub overflow: bool,
+}
+
+thread_local! {
+    /// The innermost [`Nested`] state, while an object's `fmt_go` runs.
+    pub(crate) static NESTED: Cell<Option<Nested>> = const { Cell::new(None) };
+}
+
+/// Whether an object's Go type is a pointer (`*T`).
+fn is_pointer(o: &dyn Object) -> bool {
+    o.type_name().starts_with('*')
+}
+
+/// Whether an object has Go's `String() string` method (is a `fmt.Stringer`).
+fn is_stringer(o: &dyn Object) -> bool {
+    o.method("String").is_some_and(|sig| {
+        sig.params.is_empty() && sig.variadic.is_none() && !sig.returns_error
+    })
+}
 
 impl Printer {
     /// Go's `printArg`: one top-level operand.
@@ -41,6 +82,41 @@ impl Printer {
         self.print_value(arg, verb, 0);
     }
 
+    /// `print_arg` with `%v` after dereferencing a pointer operand, as text/template's
+    /// `printableValue` and html/template's `indirectToStringerOrError` do before `fmt.Sprint`:
+    /// `*template.Data` prints as `{...}`, not `&{...}`.
+    pub fn print_arg_indirect(&mut self, arg: &Value) {
+        match arg {
+            Value::Object(o) if is_pointer(o.as_ref()) => {
+                if !self.handle_methods(arg, 'v') {
+                    self.print_object(o, 'v', true);
+                }
+            }
+            _ => self.print_arg(arg, 'v'),
+        }
+    }
+
+    /// An object through its `fmt_go`, with [`NESTED`] set so that the fields it prints with
+    /// [`super::format_value`] share this printer's flags and budget; `deref` drops the `&` a
+    /// pointer object prints.
+    fn print_object(&mut self, o: &Arc<dyn Object>, verb: char, deref: bool) {
+        let outer = NESTED.replace(Some(Nested {
+            f: self.f,
+            erroring: self.erroring,
+            limit: self.limit,
+            overflow: false,
+        }));
+        let start = self.buf.len();
+        o.fmt_go(&mut self.buf, verb, self.f.plus_v, self.f.sharp_v);
+        let inner = NESTED.replace(outer);
+        if inner.is_some_and(|n| n.overflow) || self.buf.len() > self.limit {
+            self.overflow = true;
+        }
+        if deref && is_pointer(o.as_ref()) && self.buf[start..].starts_with('&') {
+            self.buf.remove(start);
+        }
+    }
+
     /// Go's `handleMethods` for the method sets of our kinds: `GoString` for `%#v`, `String` for
     /// `%v %s %x %X %q`.
     fn handle_methods(&mut self, v: &Value, verb: char) -> bool {
@@ -60,6 +136,25 @@ impl Printer {
             }
             Value::Time(t) => t.go_string(),
             Value::Duration(d) if !self.f.sharp_v => duration_string(*d),
+            Value::Object(o)
+                if !self.f.sharp_v
+                    && matches!(verb, 'v' | 's' | 'x' | 'X' | 'q')
+                    && is_stringer(o.as_ref()) =>
+            {
+                match o.call_method("String", &[]) {
+                    Ok(Value::String(s)) => s.to_string(),
+                    Ok(other) => super::sprint(std::slice::from_ref(&other)),
+                    Err(e) => {
+                        // Go recovers a panicking String method.
+                        self.buf.push_str("%!");
+                        self.buf.push(verb);
+                        self.buf.push_str("(PANIC=String method: ");
+                        self.buf.push_str(&e);
+                        self.buf.push(')');
+                        return true;
+                    }
+                }
+            }
             _ => return false,
         };
         if matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
@@ -112,10 +207,9 @@ impl Printer {
             Value::Time(t) => self.print_time_struct(t, verb, depth),
             Value::Slice(s) => self.print_slice(s, verb, depth),
             Value::Map(m) => self.print_map(m, verb, depth),
-            Value::Object(o) => {
-                let (plus, sharp) = (self.f.plus_v, self.f.sharp_v);
-                o.fmt_go(&mut self.buf, verb, plus, sharp);
-            }
+            // A pointer below the top level prints as an address.
+            Value::Object(o) if depth > 0 && is_pointer(o.as_ref()) => self.fmt_pointer(v, verb),
+            Value::Object(o) => self.print_object(o, verb, false),
         }
     }
 
