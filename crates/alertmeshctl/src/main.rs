@@ -4,13 +4,11 @@
 //! and fail with a clear error until they are implemented.
 //!
 //! Layout: `cli` parses the command line, `check_config` prints amtool's report, `load` adapts
-//! `am_config` to it, `template_render` renders templates with `am_template`, `go_glob`
-//! reproduces the Go glob syntax that amtool's users rely on (Go durations come from
-//! `am_model::duration`).
+//! `am_config` to it, `template_render` renders templates with `am_template` (which also
+//! provides Go's glob syntax); Go durations come from `am_model::duration`.
 
 mod check_config;
 mod cli;
-mod go_glob;
 mod load;
 mod template_render;
 

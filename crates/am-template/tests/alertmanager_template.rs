@@ -43,7 +43,8 @@ fn template() -> Template {
 
 fn ours(t: &Template, data: &serde_json::Value, text: &str, html: bool) -> Reply {
     let value = match TemplateData::from_json(data.to_string().as_bytes()) {
-        Ok(d) => d.to_value(),
+        // The oracle executes a `template.Data` value, as amtool does.
+        Ok(d) => d.to_struct_value(),
         Err(e) => {
             return Reply {
                 out: String::new(),
@@ -271,7 +272,7 @@ fn data_json_decodes_like_go() {
     let mut failures = Vec::new();
     for (doc, want) in docs.iter().zip(replies) {
         let have = match TemplateData::from_json(doc.as_bytes()) {
-            Ok(d) => match t.execute_text_string(text, &d.to_value()) {
+            Ok(d) => match t.execute_text_string(text, &d.to_struct_value()) {
                 Ok(out) => Reply {
                     out,
                     err: String::new(),

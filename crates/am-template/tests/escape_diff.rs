@@ -1,5 +1,5 @@
 //! Differential test of `html/template` escaping: every case (handwritten, a grid of contexts ×
-//! values × action forms, and seeded random templates; see `escape_diff/cases.rs`) is run by
+//! values × action forms, and seeded random templates; see `escape_diff/`) is run by
 //! one Go process (`tests/go/escape`) and by `am_template::escape` + the executor; outputs and
 //! errors must match byte for byte.
 //!
@@ -7,6 +7,8 @@
 
 #[path = "escape_diff/cases.rs"]
 mod cases;
+#[path = "escape_diff/hand.rs"]
+mod hand;
 
 use std::collections::BTreeMap;
 use std::path::Path;

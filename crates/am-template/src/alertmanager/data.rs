@@ -1,30 +1,33 @@
-//! The data notification templates see: Alertmanager's `template.Data`, `Alert`, `Alerts`,
-//! `KV`, `Pairs` and `Pair` (upstream `template/template.go`, v0.28).
+//! The data notification templates see: Alertmanager's `template.Data`, `Alert` and `Alerts`
+//! (upstream `template/template.go`, v0.28); `KV`, `Pairs` and `Pair` are in [`super::kv`].
 //!
 //! [`TemplateData`] and [`AlertData`] are plain Rust structs (what the server fills from its
 //! alerts, or what [`TemplateData::from_json`] reads as amtool does); [`TemplateData::to_value`]
 //! turns them into template [`Value`]s whose objects carry Go's field names, method sets, type
 //! names and `fmt` printing:
 //!
-//! - `Data` fields `Receiver Status Alerts GroupLabels CommonLabels CommonAnnotations ExternalURL`;
+//! - `Data` fields `Receiver Status Alerts GroupLabels CommonLabels CommonAnnotations
+//!   ExternalURL`. Upstream's notifiers execute templates with a `*template.Data`
+//!   ([`TemplateData::to_value`]): `%T` prints `*template.Data`, `printf "%v"` `&{...}` (but
+//!   `{{ . }}` dereferences it: `{...}`), and errors say `can't evaluate field X in type
+//!   *template.Data`. amtool's `template render` passes the struct itself
+//!   ([`TemplateData::to_struct_value`]);
 //! - `Alert` fields `Status Labels Annotations StartsAt EndsAt GeneratorURL Fingerprint`;
-//! - `Alerts` (a named slice) methods `Firing`, `Resolved` (both return `[]template.Alert`);
-//! - `KV` (a named `map[string]string`) methods `SortedPairs` (`alertname` first, the other keys
-//!   sorted), `Remove []string`, `Names`, `Values`, `String` (`a=b, c=d`);
-//! - `Pairs` methods `Names`, `Values`, `String`; `Pair` fields `Name Value`.
+//! - `Alerts` (a named slice) methods `Firing`, `Resolved` (both return `[]template.Alert`).
+//!
+//! Not modelled: a nil `Alerts` (Go's zero value, and what `encoding/json` leaves when the
+//! `alerts` key is missing or `null`) is an empty one here, so `%#v` prints `template.Alerts{}`
+//! where Go prints `template.Alerts(nil)` (and JSON `[]` where Go has `null`).
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use crate::func::{ParamType, Signature};
-use crate::gofmt::format_value;
+use super::kv::{fmt_slice, fmt_struct};
+use crate::func::Signature;
 use crate::gotime::GoTime;
-use crate::value::{MapValue, Object, SliceValue, Value};
+use crate::value::{Object, SliceValue, Value};
 
 pub use super::decode::DataError;
-
-/// A label or annotation set (Go's `template.KV`, a `map[string]string`).
-pub type Kv = BTreeMap<String, String>;
+pub use super::kv::{Kv, kv_value};
 
 /// Go's `template.Data`: what a notification template is executed with.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -66,7 +69,9 @@ pub struct AlertData {
 
 impl TemplateData {
     /// Reads template data from JSON as amtool's `--template.data` does (Go's `encoding/json`
-    /// into `template.Data`: case-insensitive keys, RFC 3339 times).
+    /// into `template.Data`: case-insensitive keys, RFC 3339 times, and label maps left nil
+    /// when their key is missing or `null`). amtool then executes the templates with
+    /// [`TemplateData::to_struct_value`].
     ///
     /// # Errors
     /// Malformed JSON or values of the wrong type, with Go's messages.
@@ -90,6 +95,7 @@ impl TemplateData {
         };
         let (common_labels, common_annotations) = match alerts.split_first() {
             None => (Kv::new(), Kv::new()),
+            // `common` collects into allocated maps, as upstream's `KV{}` are.
             Some((first, rest)) => (
                 common(&first.labels, rest.iter().map(|a| &a.labels)),
                 common(&first.annotations, rest.iter().map(|a| &a.annotations)),
@@ -106,9 +112,22 @@ impl TemplateData {
         }
     }
 
-    /// The template value (a `template.Data` object).
+    /// The template value notifications are executed with: a `*template.Data` (upstream's
+    /// notifiers pass the pointer `Template.Data` returns), so `%T` prints `*template.Data`,
+    /// `printf "%v"` `&{...}`, and errors name `*template.Data`.
     pub fn to_value(&self) -> Value {
+        self.object(true)
+    }
+
+    /// The template value `amtool template render` executes templates with: a `template.Data`
+    /// struct value (`%T` prints `template.Data`, `printf "%v"` `{...}`).
+    pub fn to_struct_value(&self) -> Value {
+        self.object(false)
+    }
+
+    fn object(&self, pointer: bool) -> Value {
         Value::object(DataObject {
+            pointer,
             receiver: Value::str(&self.receiver),
             status: Value::str(&self.status),
             alerts: alerts_value(&self.alerts),
@@ -161,11 +180,6 @@ pub fn quote_meta(s: &str) -> String {
     out
 }
 
-/// A `template.KV` value.
-pub fn kv_value(kv: &Kv) -> Value {
-    Value::object(KvObject::new(kv))
-}
-
 /// A `template.Alerts` value.
 pub fn alerts_value(alerts: &[AlertData]) -> Value {
     Value::object(AlertsObject {
@@ -177,56 +191,14 @@ pub fn alerts_value(alerts: &[AlertData]) -> Value {
 }
 
 static NO_ARGS: LazyLock<Signature> = LazyLock::new(|| Signature::new(Vec::new()));
-static STRING_SLICE_ARG: LazyLock<Signature> =
-    LazyLock::new(|| Signature::new(vec![ParamType::StringSlice]));
 
-/// Prints a struct as `fmt` does: `{a b}`, `{Name:a Value:b}` (`%+v`) or
-/// `pkg.T{Name:"a", Value:"b"}` (`%#v`).
-fn fmt_struct(
-    out: &mut String,
-    type_name: &str,
-    fields: &[(&str, &Value)],
-    verb: char,
-    plus: bool,
-    sharp: bool,
-) {
-    if sharp {
-        out.push_str(type_name);
-    }
-    out.push('{');
-    for (i, (name, value)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push_str(if sharp { ", " } else { " " });
-        }
-        if plus || sharp {
-            out.push_str(name);
-            out.push(':');
-        }
-        format_value(out, value, verb, plus, sharp);
-    }
-    out.push('}');
-}
-
-/// Prints a slice: `[a b]`, or `T{a, b}` with `%#v`.
-fn fmt_slice(out: &mut String, slice: &SliceValue, verb: char, plus: bool, sharp: bool) {
-    if sharp {
-        out.push_str(&slice.type_name);
-        out.push('{');
-    } else {
-        out.push('[');
-    }
-    for (i, item) in slice.items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(if sharp { ", " } else { " " });
-        }
-        format_value(out, item, verb, plus, sharp);
-    }
-    out.push(if sharp { '}' } else { ']' });
-}
-
-/// Go's `template.Data`.
+/// Go's `template.Data`, or a `*template.Data` pointing to it. As a pointer, `fmt_go` prints
+/// it as `fmt` prints the pointer at top level (`&{...}`, `&template.Data{...}`); `gofmt` drops
+/// the `&` where Go dereferences first.
 #[derive(Debug)]
 struct DataObject {
+    /// `*template.Data` rather than `template.Data`.
+    pointer: bool,
     receiver: Value,
     status: Value,
     alerts: Value,
@@ -252,7 +224,11 @@ impl DataObject {
 
 impl Object for DataObject {
     fn type_name(&self) -> &str {
-        "template.Data"
+        if self.pointer {
+            "*template.Data"
+        } else {
+            "template.Data"
+        }
     }
     fn field(&self, name: &str) -> Option<Value> {
         self.fields()
@@ -264,10 +240,23 @@ impl Object for DataObject {
         None
     }
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        Err(format!("template.Data has no method {name}"))
+        Err(format!("{} has no method {name}", self.type_name()))
     }
     fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
+        if self.pointer {
+            out.push('&');
+        }
         fmt_struct(out, "template.Data", &self.fields(), verb, plus, sharp);
+    }
+    /// Pointers compare by identity (`eq . .` is true); the struct holds maps and slices, so
+    /// it is not comparable.
+    fn go_equal(&self, other: &dyn Object) -> Option<bool> {
+        if !self.pointer {
+            return None;
+        }
+        let me = (self as *const DataObject).cast::<()>();
+        let them = (other as *const dyn Object).cast::<()>();
+        Some(std::ptr::eq(me, them))
     }
 }
 
@@ -372,272 +361,6 @@ impl Object for AlertsObject {
     }
 }
 
-/// Go's `template.KV`.
-#[derive(Debug)]
-struct KvObject {
-    map: MapValue,
-}
-
-impl KvObject {
-    fn new(kv: &Kv) -> KvObject {
-        KvObject {
-            map: MapValue {
-                entries: kv.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect(),
-                elem_zero: Value::str(""),
-                type_name: "template.KV".to_owned(),
-            },
-        }
-    }
-
-    /// `SortedPairs`: `alertname` first, then the other names in byte order.
-    fn sorted_pairs(&self) -> Vec<(&str, &Value)> {
-        let mut pairs: Vec<(&str, &Value)> = Vec::with_capacity(self.map.entries.len());
-        if let Some(v) = self.map.entries.get("alertname") {
-            pairs.push(("alertname", v));
-        }
-        pairs.extend(
-            self.map
-                .entries
-                .iter()
-                .filter(|(k, _)| k.as_str() != "alertname")
-                .map(|(k, v)| (k.as_str(), v)),
-        );
-        pairs
-    }
-
-    fn string(&self) -> String {
-        pairs_string(self.sorted_pairs().into_iter())
-    }
-}
-
-fn pairs_string<'a>(pairs: impl Iterator<Item = (&'a str, &'a Value)>) -> String {
-    let mut out = String::new();
-    for (i, (name, value)) in pairs.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value.as_str().unwrap_or_default());
-    }
-    out
-}
-
-impl Object for KvObject {
-    fn type_name(&self) -> &str {
-        &self.map.type_name
-    }
-    fn field(&self, _name: &str) -> Option<Value> {
-        None
-    }
-    fn method(&self, name: &str) -> Option<&Signature> {
-        match name {
-            "SortedPairs" | "Names" | "Values" | "String" => Some(&NO_ARGS),
-            "Remove" => Some(&STRING_SLICE_ARG),
-            _ => None,
-        }
-    }
-    fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
-        match name {
-            "SortedPairs" => Ok(pairs_value(
-                self.sorted_pairs()
-                    .into_iter()
-                    .map(|(k, v)| (Value::str(k), v.clone())),
-            )),
-            "Names" => Ok(Value::slice(
-                "[]string",
-                self.sorted_pairs()
-                    .into_iter()
-                    .map(|(k, _)| Value::str(k))
-                    .collect(),
-            )),
-            "Values" => Ok(Value::slice(
-                "[]string",
-                self.sorted_pairs()
-                    .into_iter()
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            )),
-            "String" => Ok(Value::str(self.string())),
-            "Remove" => {
-                let remove: Vec<&str> = args
-                    .first()
-                    .and_then(Value::as_slice)
-                    .map(|s| s.items.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let entries = self
-                    .map
-                    .entries
-                    .iter()
-                    .filter(|(k, _)| !remove.contains(&k.as_str()))
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                Ok(Value::object(KvObject {
-                    map: MapValue {
-                        entries,
-                        elem_zero: Value::str(""),
-                        type_name: "template.KV".to_owned(),
-                    },
-                }))
-            }
-            _ => Err(format!("template.KV has no method {name}")),
-        }
-    }
-    fn as_map(&self) -> Option<&MapValue> {
-        Some(&self.map)
-    }
-    fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
-        if !sharp && matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
-            // A Stringer: fmt prints String() with the verb.
-            format_value(out, &Value::str(self.string()), verb, false, false);
-            return;
-        }
-        out.push_str(if sharp { "template.KV{" } else { "map[" });
-        for (i, (k, v)) in self.map.entries.iter().enumerate() {
-            if i > 0 {
-                out.push_str(if sharp { ", " } else { " " });
-            }
-            format_value(out, &Value::str(k), verb, plus, sharp);
-            out.push(':');
-            format_value(out, v, verb, plus, sharp);
-        }
-        out.push(if sharp { '}' } else { ']' });
-    }
-    fn is_truthy(&self) -> bool {
-        !self.map.entries.is_empty()
-    }
-}
-
-/// A `template.Pairs` value from name/value pairs.
-fn pairs_value(pairs: impl Iterator<Item = (Value, Value)>) -> Value {
-    Value::object(PairsObject {
-        slice: SliceValue {
-            items: pairs
-                .map(|(name, value)| Value::object(PairObject { name, value }))
-                .collect(),
-            type_name: "template.Pairs".to_owned(),
-        },
-    })
-}
-
-/// Go's `template.Pairs`.
-#[derive(Debug)]
-struct PairsObject {
-    slice: SliceValue,
-}
-
-impl PairsObject {
-    fn column(&self, field: &str) -> Value {
-        Value::slice(
-            "[]string",
-            self.slice
-                .items
-                .iter()
-                .map(|item| match item {
-                    Value::Object(o) => o.field(field).unwrap_or_else(|| Value::str("")),
-                    _ => Value::str(""),
-                })
-                .collect(),
-        )
-    }
-}
-
-impl Object for PairsObject {
-    fn type_name(&self) -> &str {
-        &self.slice.type_name
-    }
-    fn field(&self, _name: &str) -> Option<Value> {
-        None
-    }
-    fn method(&self, name: &str) -> Option<&Signature> {
-        matches!(name, "Names" | "Values" | "String").then(|| &*NO_ARGS)
-    }
-    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        match name {
-            "Names" => Ok(self.column("Name")),
-            "Values" => Ok(self.column("Value")),
-            "String" => Ok(Value::str(self.string())),
-            _ => Err(format!("template.Pairs has no method {name}")),
-        }
-    }
-    fn as_slice(&self) -> Option<&SliceValue> {
-        Some(&self.slice)
-    }
-    fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
-        if !sharp && matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
-            format_value(out, &Value::str(self.string()), verb, false, false);
-        } else {
-            fmt_slice(out, &self.slice, verb, plus, sharp);
-        }
-    }
-    fn is_truthy(&self) -> bool {
-        !self.slice.items.is_empty()
-    }
-}
-
-impl PairsObject {
-    fn string(&self) -> String {
-        let pairs: Vec<(Value, Value)> = self
-            .slice
-            .items
-            .iter()
-            .map(|item| match item {
-                Value::Object(o) => (
-                    o.field("Name").unwrap_or_default(),
-                    o.field("Value").unwrap_or_default(),
-                ),
-                _ => (Value::Nil, Value::Nil),
-            })
-            .collect();
-        pairs_string(
-            pairs
-                .iter()
-                .map(|(n, v)| (n.as_str().unwrap_or_default(), v)),
-        )
-    }
-}
-
-/// Go's `template.Pair`.
-#[derive(Debug)]
-struct PairObject {
-    name: Value,
-    value: Value,
-}
-
-impl Object for PairObject {
-    fn type_name(&self) -> &str {
-        "template.Pair"
-    }
-    fn field(&self, name: &str) -> Option<Value> {
-        match name {
-            "Name" => Some(self.name.clone()),
-            "Value" => Some(self.value.clone()),
-            _ => None,
-        }
-    }
-    fn method(&self, _name: &str) -> Option<&Signature> {
-        None
-    }
-    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        Err(format!("template.Pair has no method {name}"))
-    }
-    fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
-        fmt_struct(
-            out,
-            "template.Pair",
-            &[("Name", &self.name), ("Value", &self.value)],
-            verb,
-            plus,
-            sharp,
-        );
-    }
-    fn go_equal(&self, other: &dyn Object) -> Option<bool> {
-        if other.type_name() != "template.Pair" {
-            return Some(false);
-        }
-        let same = |field: &str, mine: &Value| {
-            other.field(field).as_ref().and_then(Value::as_str) == mine.as_str()
-        };
-        Some(same("Name", &self.name) && same("Value", &self.value))
-    }
-}
+#[cfg(test)]
+#[path = "data_tests.rs"]
+mod tests;

@@ -1,9 +1,9 @@
 //! Reading [`TemplateData`] from JSON the way Go's `encoding/json` fills Alertmanager's
 //! `template.Data` (what `amtool template render --template.data=FILE` does): object keys match
 //! the fields' JSON names case-insensitively (with Go's folding of `ſ` and the Kelvin sign),
-//! unknown keys are ignored, `null` leaves a field as it is (and empties a map or list), a key
-//! seen twice decodes into what the first one left (maps merge, list elements are decoded in
-//! place), and a value of the wrong JSON type is reported as Go's `*json.UnmarshalTypeError`
+//! unknown keys are ignored, `null` leaves a field as it is (and sets a map to nil, or empties
+//! the list), a key seen twice decodes into what the first one left (maps merge, list elements
+//! are decoded in place), and a value of the wrong JSON type is reported as Go's `*json.UnmarshalTypeError`
 //! after the rest of the document was decoded. Times use `time.Time.UnmarshalJSON` (Go 1.23):
 //! a JSON string parsed as RFC 3339.
 //!
@@ -317,8 +317,8 @@ impl<'de> Visitor<'de> for StringSeed<'_, '_> {
     }
 }
 
-/// A `template.KV` (`map[string]string`) field: entries are added to what is there; `null`
-/// empties it.
+/// A `template.KV` (`map[string]string`) field: entries are added to what is there (an object
+/// allocates a nil map); `null` makes it nil.
 struct KvSeed<'a, 'p> {
     target: &'a mut Kv,
     ctx: &'a mut Ctx,
@@ -356,7 +356,7 @@ impl<'de> Visitor<'de> for KvSeed<'_, '_> {
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.target.clear();
+        *self.target = Kv::nil();
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
@@ -364,6 +364,10 @@ impl<'de> Visitor<'de> for KvSeed<'_, '_> {
         skip_seq(seq)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.target.is_nil() {
+            // Go allocates the map for an object, even an empty one.
+            *self.target = Kv::new();
+        }
         while let Some(key) = map.next_key::<String>()? {
             // Go stores the element even when its value had the wrong type (as "").
             let mut value = String::new();

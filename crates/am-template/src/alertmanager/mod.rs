@@ -1,5 +1,5 @@
 //! Alertmanager's notification template layer (upstream package `template`, v0.28): the data
-//! templates are executed with ([`data`]), how it is read from JSON ([`decode`]), the default
+//! templates are executed with ([`data`], [`kv`]), how it is read from JSON ([`decode`]), the default
 //! function map ([`funcs`]), the built-in templates (`defaults/default.tmpl`,
 //! `defaults/email.tmpl`, written for alertmesh to render exactly what upstream's render) and the
 //! [`Template`] that bundles a text and an HTML template set ([`template`]).
@@ -8,6 +8,7 @@ pub mod data;
 pub mod decode;
 pub mod funcs;
 pub mod glob;
+pub mod kv;
 pub mod template;
 
 mod case;

@@ -244,13 +244,11 @@ pub fn js_val_escape(v: &Value) -> String {
             Ok(out)
         }
         // fmt.Stringer (Alertmanager's KV and Pairs in 0.28): the String() result is encoded.
-        Value::Object(o) if is_stringer(o.as_ref()) => o
-            .call_method("String", &[])
-            .map(|s| {
-                let mut out = String::new();
-                json_string(&mut out, s.as_str().unwrap_or_default());
-                out
-            }),
+        Value::Object(o) if is_stringer(o.as_ref()) => o.call_method("String", &[]).map(|s| {
+            let mut out = String::new();
+            json_string(&mut out, s.as_str().unwrap_or_default());
+            out
+        }),
         _ => {
             let mut out = String::new();
             json_value(&mut out, v).map(|()| out)

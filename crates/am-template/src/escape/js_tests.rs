@@ -48,7 +48,10 @@ fn string_escapers() {
     );
     assert_eq!(js_str_escape("\\n", ContentType::JsStr), "\\n");
     assert_eq!(
-        js_str_escape("\0\x07\x08\t\n\x0b\x0c\r\x1f\u{2028}\u{2029}", ContentType::Plain),
+        js_str_escape(
+            "\0\x07\x08\t\n\x0b\x0c\r\x1f\u{2028}\u{2029}",
+            ContentType::Plain
+        ),
         "\\u0000\\u0007\\u0008\\t\\n\\u000b\\f\\r\\u001f\\u2028\\u2029"
     );
     assert_eq!(
@@ -61,7 +64,10 @@ fn string_escapers() {
 
 #[test]
 fn value_escaper() {
-    assert_eq!(js_val_escape(&Value::str("a\u{8}b\u{c}<")), "\"a\\bb\\f\\u003c\"");
+    assert_eq!(
+        js_val_escape(&Value::str("a\u{8}b\u{c}<")),
+        "\"a\\bb\\f\\u003c\""
+    );
     assert_eq!(js_val_escape(&Value::Int(3)), " 3 ");
     assert_eq!(js_val_escape(&Value::Float(-0.5)), " -0.5 ");
     assert_eq!(js_val_escape(&Value::Float(1e21)), " 1e+21 ");

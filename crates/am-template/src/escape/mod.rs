@@ -9,8 +9,9 @@
 //! under mangled names (`name$htmltemplate_stateAttr_...`); HTML comments are removed from the
 //! text. The escapers themselves ([`escaper_funcs`]) are registered in the set's functions.
 //!
-//! - `context`, `transition`, `text`: contexts and the text state machine.
-//! - `walk`: the walk over trees (branches, ranges, template calls), `pipeline`: the rewrite.
+//! - `context`, `transition`, `scan`, `text`: contexts and the text state machine.
+//! - `walk`: the walk over trees (branches, ranges, template calls), `join`: joining branch
+//!   contexts, `pipeline`: the rewrite of action pipelines.
 //! - `funcs`, `html`, `url`, `js`, `css`, `attr`, `entity`: escapers and their helpers.
 //!
 //! Use [`escape_template`] (Go's `ExecuteTemplate`) or [`escape_set`] (Go's `Execute`) before
@@ -23,12 +24,14 @@ mod entity;
 mod error;
 mod funcs;
 mod html;
+mod join;
 mod js;
 mod pipeline;
+mod scan;
 mod text;
 mod transition;
 mod url;
-mod walk;
+pub mod walk;
 
 use std::collections::HashMap;
 
@@ -57,12 +60,22 @@ pub struct HtmlEscaper {
     derived: HashMap<String, std::sync::Arc<Tree>>,
     edits: Edits,
     status: HashMap<String, Result<(), EscapeError>>,
+    max_steps: u64,
 }
 
 impl HtmlEscaper {
     /// A fresh escaper (as after Go's `Clone` or `New`).
     pub fn new() -> HtmlEscaper {
-        HtmlEscaper::default()
+        HtmlEscaper {
+            max_steps: walk::MAX_STEPS,
+            ..HtmlEscaper::default()
+        }
+    }
+
+    /// Limits the nodes visited per escaped template (default [`walk::MAX_STEPS`]); beyond it
+    /// escaping fails instead of running for very long on pathological recursive templates.
+    pub fn set_max_steps(&mut self, steps: u64) {
+        self.max_steps = steps;
     }
 
     /// Escapes template `name` of `set` and the templates it calls, as Go's
@@ -105,6 +118,7 @@ impl HtmlEscaper {
         let mut walker = Walker::new(set, std::mem::take(&mut self.output));
         walker.derived = std::mem::take(&mut self.derived);
         walker.edits = std::mem::take(&mut self.edits);
+        walker.max_steps = self.max_steps;
         let (c, _) = walker.escape_tree(Context::default(), &root_loc, name, 0);
         let err = if let Some(mut e) = c.err.clone() {
             e.name = name.to_string();

@@ -13,25 +13,52 @@ fn rewrite(text: &str) -> String {
 fn text_rewrites() {
     assert_eq!(rewrite("a<b"), "a<b");
     assert_eq!(rewrite("a < b <3"), "a &lt; b &lt;3");
-    assert_eq!(rewrite("<!DOCTYPE html><p>x</p>"), "<!DOCTYPE html><p>x</p>");
+    assert_eq!(
+        rewrite("<!DOCTYPE html><p>x</p>"),
+        "<!DOCTYPE html><p>x</p>"
+    );
     assert_eq!(rewrite("<!doctype html>"), "<!doctype html>");
     assert_eq!(rewrite("a<!-- c -->b<!--d-->"), "ab");
     assert_eq!(rewrite("<title>a<b</title>"), "<title>a&lt;b</title>");
-    assert_eq!(rewrite("<p title=\"<!-- x -->\">"), "<p title=\"<!-- x -->\">");
+    assert_eq!(
+        rewrite("<p title=\"<!-- x -->\">"),
+        "<p title=\"<!-- x -->\">"
+    );
 }
 
 #[test]
 fn comments_in_script_and_style() {
-    assert_eq!(rewrite("<script>a/* x */b</script>"), "<script>a b</script>");
-    assert_eq!(rewrite("<script>a/* x\n */b</script>"), "<script>a\nb</script>");
-    assert_eq!(rewrite("<script>a/*\u{2028}*/b</script>"), "<script>a\nb</script>");
-    assert_eq!(rewrite("<script>a// x\nb</script>"), "<script>a\nb</script>");
+    assert_eq!(
+        rewrite("<script>a/* x */b</script>"),
+        "<script>a b</script>"
+    );
+    assert_eq!(
+        rewrite("<script>a/* x\n */b</script>"),
+        "<script>a\nb</script>"
+    );
+    assert_eq!(
+        rewrite("<script>a/*\u{2028}*/b</script>"),
+        "<script>a\nb</script>"
+    );
+    assert_eq!(
+        rewrite("<script>a// x\nb</script>"),
+        "<script>a\nb</script>"
+    );
     assert_eq!(rewrite("<style>a/* x */b</style>"), "<style>a b</style>");
     assert_eq!(rewrite("<style>a// x\nb</style>"), "<style>a\nb</style>");
     // Go 1.23: HTML-like comments in scripts.
-    assert_eq!(rewrite("<script><!-- x\nvar y</script>"), "<script>\nvar y</script>");
-    assert_eq!(rewrite("<script>a --> x\nb</script>"), "<script>a \nb</script>");
-    assert_eq!(rewrite("<script>#!node\nb</script>"), "<script>\nb</script>");
+    assert_eq!(
+        rewrite("<script><!-- x\nvar y</script>"),
+        "<script>\nvar y</script>"
+    );
+    assert_eq!(
+        rewrite("<script>a --> x\nb</script>"),
+        "<script>a \nb</script>"
+    );
+    assert_eq!(
+        rewrite("<script>#!node\nb</script>"),
+        "<script>\nb</script>"
+    );
 }
 
 #[test]

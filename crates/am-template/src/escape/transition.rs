@@ -7,6 +7,7 @@ use super::context::{Attr, Context, Delim, Element, JsCtx, State};
 use super::css::{decode_css, ends_with_css_keyword};
 use super::error::{ErrorCode, EscapeError, q, q32};
 use super::js::next_js_ctx;
+use super::scan::{eat_attr_name, eat_tag_name, eat_white_space, index_tag_end};
 
 const COMMENT_START: &[u8] = b"<!--";
 const COMMENT_END: &[u8] = b"-->";
@@ -223,24 +224,6 @@ pub fn t_special_tag_end(c: Context, s: &[u8]) -> (Context, usize) {
         }
     }
     (c, s.len())
-}
-
-/// Go's `indexTagEnd`: the index of `</tag` followed by a separator, case-insensitively.
-fn index_tag_end(mut s: &[u8], tag: &[u8]) -> Option<usize> {
-    let mut res = 0;
-    while !s.is_empty() {
-        let i = index_of(s, b"</")?;
-        s = &s[i + 2..];
-        if tag.len() <= s.len() && s[..tag.len()].eq_ignore_ascii_case(tag) {
-            s = &s[tag.len()..];
-            if !s.is_empty() && b"> \t\n\x0c/".contains(&s[0]) {
-                return Some(res + i);
-            }
-            res += tag.len();
-        }
-        res += i + 2;
-    }
-    None
 }
 
 fn t_url(mut c: Context, s: &[u8]) -> (Context, usize) {
@@ -551,63 +534,6 @@ fn t_css_str(mut c: Context, s: &[u8]) -> (Context, usize) {
         c = t_url(c, &decode_css(&s[..i + 1])).0;
         k = i + 1;
     }
-}
-
-/// Go's `eatAttrName`: the end of the attribute name starting at `i`, or an error for quotes
-/// and `<` in names.
-pub fn eat_attr_name(s: &[u8], i: usize) -> Result<usize, EscapeError> {
-    for j in i..s.len() {
-        match s[j] {
-            b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' | b'=' | b'>' => return Ok(j),
-            b'\'' | b'"' | b'<' => {
-                return Err(EscapeError::new(
-                    ErrorCode::BadHtml,
-                    None,
-                    0,
-                    format!("{} in attribute name: {}", q(&s[j..j + 1]), q32(s)),
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok(s.len())
-}
-
-/// Go's `eatTagName`: the end of the tag name starting at `i` and its element kind.
-fn eat_tag_name(s: &[u8], i: usize) -> (usize, Element) {
-    if i == s.len() || !s[i].is_ascii_alphabetic() {
-        return (i, Element::None);
-    }
-    let mut j = i + 1;
-    while j < s.len() {
-        let x = s[j];
-        if x.is_ascii_alphanumeric() {
-            j += 1;
-            continue;
-        }
-        if (x == b':' || x == b'-') && j + 1 < s.len() && s[j + 1].is_ascii_alphanumeric() {
-            j += 2;
-            continue;
-        }
-        break;
-    }
-    let name = s[i..j].to_ascii_lowercase();
-    let e = match name.as_slice() {
-        b"script" => Element::Script,
-        b"style" => Element::Style,
-        b"textarea" => Element::Textarea,
-        b"title" => Element::Title,
-        _ => Element::None,
-    };
-    (j, e)
-}
-
-/// Go's `eatWhiteSpace`.
-pub fn eat_white_space(s: &[u8], i: usize) -> usize {
-    s[i..]
-        .iter()
-        .position(|b| !b" \t\n\x0c\r".contains(b))
-        .map_or(s.len(), |p| i + p)
 }
 
 #[cfg(test)]

@@ -36,12 +36,30 @@ fn html_states() {
         ..Context::default()
     };
     check("<a href", href(State::AttrName, Delim::None, UrlPart::None));
-    check("<a href ", href(State::AfterName, Delim::None, UrlPart::None));
-    check("<a href=", href(State::BeforeValue, Delim::None, UrlPart::None));
-    check("<a HREF=\"", href(State::Url, Delim::DoubleQuote, UrlPart::None));
-    check("<a href='x", href(State::Url, Delim::SingleQuote, UrlPart::PreQuery));
-    check("<a href=\"/x?", href(State::Url, Delim::DoubleQuote, UrlPart::QueryOrFrag));
-    check("<a href=\" ", href(State::Url, Delim::DoubleQuote, UrlPart::None));
+    check(
+        "<a href ",
+        href(State::AfterName, Delim::None, UrlPart::None),
+    );
+    check(
+        "<a href=",
+        href(State::BeforeValue, Delim::None, UrlPart::None),
+    );
+    check(
+        "<a HREF=\"",
+        href(State::Url, Delim::DoubleQuote, UrlPart::None),
+    );
+    check(
+        "<a href='x",
+        href(State::Url, Delim::SingleQuote, UrlPart::PreQuery),
+    );
+    check(
+        "<a href=\"/x?",
+        href(State::Url, Delim::DoubleQuote, UrlPart::QueryOrFrag),
+    );
+    check(
+        "<a href=\" ",
+        href(State::Url, Delim::DoubleQuote, UrlPart::None),
+    );
     check(
         "<a title=x",
         Context {
@@ -73,7 +91,10 @@ fn special_elements() {
     check("<title>", el(State::Rcdata, Element::Title));
     check("<title><b>", el(State::Rcdata, Element::Title));
     check("<title></title>", ctx(State::Text));
-    check("<TEXTAREA>x</textareax>", el(State::Rcdata, Element::Textarea));
+    check(
+        "<TEXTAREA>x</textareax>",
+        el(State::Rcdata, Element::Textarea),
+    );
     check("<textarea>x</TextArea >", ctx(State::Text));
     check("<script>", el(State::Js, Element::Script));
     check("<script>x</script>", ctx(State::Text));
@@ -144,7 +165,10 @@ fn go_1_23_js_rules() {
     check("<script>#!/bin/node", js(State::JsLineCmt, JsCtx::Regexp));
     check("<script>a < b", js(State::Js, JsCtx::DivOp));
     // A script end tag inside a JS literal or comment does not end the script.
-    check("<script>var s = \"</script>", js(State::JsDqStr, JsCtx::Regexp));
+    check(
+        "<script>var s = \"</script>",
+        js(State::JsDqStr, JsCtx::Regexp),
+    );
     check("<script>// </script>", js(State::JsLineCmt, JsCtx::Regexp));
     check("<script>/a</script>", js(State::JsRegexp, JsCtx::Regexp));
     check("<script>var s = \"x\";</script>", ctx(State::Text));

@@ -8,9 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::context::{BreakSite, Context, Delim, State, UrlPart, nudge};
 use super::error::{ErrorCode, EscapeError};
+use super::join::{RangeContext, join, join_range};
 use super::text::escape_text;
 use crate::exec::TemplateSet;
 use crate::parse::quote::go_quote;
@@ -31,12 +33,6 @@ pub struct Edits {
     pub templates: HashMap<NodeKey, String>,
     /// New text of text nodes.
     pub texts: HashMap<NodeKey, String>,
-}
-
-#[derive(Debug, Default)]
-struct RangeContext {
-    breaks: Vec<Context>,
-    continues: Vec<Context>,
 }
 
 /// A template's tree: borrowed from the set or derived during escaping.
@@ -97,7 +93,14 @@ pub struct Walker<'s, 'k> {
     pub edits: Edits,
     range_ctx: Vec<RangeContext>,
     depth: usize,
+    steps: Arc<AtomicU64>,
+    /// Node visits allowed (shared by nested passes).
+    pub max_steps: u64,
 }
+
+/// Maximum number of nodes visited while escaping one template (recursive templates whose
+/// output contexts differ from their input may make Go's algorithm exponential).
+pub const MAX_STEPS: u64 = 5_000_000;
 
 /// Maximum nesting of template calls being escaped (Go has none; this bounds recursion, and
 /// matches the executor's default call depth).
@@ -115,6 +118,8 @@ impl<'s, 'k> Walker<'s, 'k> {
             edits: Edits::default(),
             range_ctx: Vec::new(),
             depth: 0,
+            steps: Arc::new(AtomicU64::new(0)),
+            max_steps: MAX_STEPS,
         }
     }
 
@@ -131,6 +136,20 @@ impl<'s, 'k> Walker<'s, 'k> {
     }
 
     fn escape(&mut self, c: Context, n: &Node, at: &At<'_>, path: &mut Vec<u32>) -> Context {
+        if self.steps.fetch_add(1, Ordering::Relaxed) >= self.max_steps {
+            if c.state == State::Error {
+                return c;
+            }
+            return Context::error(EscapeError::new(
+                ErrorCode::OutputContext,
+                Some(at.tree.location(n.pos())),
+                0,
+                format!(
+                    "template too complex to escape (more than {} steps)",
+                    self.max_steps
+                ),
+            ));
+        }
         match n {
             Node::Action(a) => self.escape_action(c, a, at, path),
             Node::Break(b) | Node::Continue(b) => {
@@ -355,6 +374,8 @@ impl<'s, 'k> Walker<'s, 'k> {
         e1.known = Some(&known);
         e1.range_ctx = std::mem::take(&mut self.range_ctx);
         e1.depth = self.depth;
+        e1.steps = self.steps.clone();
+        e1.max_steps = self.max_steps;
         let c = e1.escape_list(c, Some(list), at, path);
         let ok = filter.is_some_and(|f| f(&e1, &c));
         let Walker {
@@ -367,12 +388,12 @@ impl<'s, 'k> Walker<'s, 'k> {
         } = e1;
         self.range_ctx = range_ctx;
         if ok {
-            self.output.extend(output);
-            self.derived.extend(derived);
-            self.called.extend(called);
-            self.edits.actions.extend(edits.actions);
-            self.edits.templates.extend(edits.templates);
-            self.edits.texts.extend(edits.texts);
+            merge(&mut self.output, output);
+            merge(&mut self.derived, derived);
+            merge_set(&mut self.called, called);
+            merge(&mut self.edits.actions, edits.actions);
+            merge(&mut self.edits.templates, edits.templates);
+            merge(&mut self.edits.texts, edits.texts);
         }
         (c, ok)
     }
@@ -451,6 +472,13 @@ impl<'s, 'k> Walker<'s, 'k> {
     /// Go's `computeOutCtx`.
     fn compute_out_ctx(&mut self, c: Context, t: &Tree, tname: &str) -> Context {
         let (mut c1, mut ok) = self.escape_template_body(c, t, tname);
+        if !ok && c1.state == State::Error {
+            // Go escapes the body again assuming the error context; errors are infectious, so
+            // that pass cannot succeed and only leaves this assumption behind. Skipping it
+            // avoids work exponential in the length of a chain of calls ending in an error.
+            self.output.insert(tname.to_string(), c1.clone());
+            return c1;
+        }
         if !ok {
             let (c2, ok2) = self.escape_template_body(c1.clone(), t, tname);
             if ok2 {
@@ -492,65 +520,22 @@ impl<'s, 'k> Walker<'s, 'k> {
     }
 }
 
-/// Go's `joinRange`: merges the contexts at `{{break}}` and `{{continue}}` into the body's.
-fn join_range(mut c0: Context, rc: &RangeContext) -> Context {
-    for (list, what) in [(&rc.breaks, "break"), (&rc.continues, "continue")] {
-        for c in list {
-            let site = c.n.clone();
-            let loc = site.as_ref().map(|s| s.loc.clone()).unwrap_or_default();
-            c0 = join(c0, c.clone(), &loc, "range");
-            if c0.state == State::Error {
-                if let Some(e) = c0.err.as_mut() {
-                    e.line = site.as_ref().map_or(0, |s| s.line);
-                    e.description = format!("at range loop {what}: {}", e.description);
-                }
-                return c0;
-            }
+/// Adds `child`'s entries to `parent`, replacing same-keyed ones, in time proportional to the
+/// smaller map (chains of template calls merge ever larger maps upwards).
+fn merge<K: std::hash::Hash + Eq, V>(parent: &mut HashMap<K, V>, mut child: HashMap<K, V>) {
+    if child.len() > parent.len() {
+        std::mem::swap(parent, &mut child);
+        for (k, v) in child {
+            parent.entry(k).or_insert(v);
         }
+    } else {
+        parent.extend(child);
     }
-    c0
 }
 
-/// Go's `join`: the context after a branch whose arms end in `a` and `b`.
-pub fn join(a: Context, b: Context, node_loc: &str, node_name: &str) -> Context {
-    if a.state == State::Error {
-        return a;
+fn merge_set(parent: &mut HashSet<String>, mut child: HashSet<String>) {
+    if child.len() > parent.len() {
+        std::mem::swap(parent, &mut child);
     }
-    if b.state == State::Error {
-        return b;
-    }
-    if a.state == State::Dead {
-        return b;
-    }
-    if b.state == State::Dead {
-        return a;
-    }
-    if a.same(&b) {
-        return a;
-    }
-    let mut c = a.clone();
-    c.url_part = b.url_part;
-    if c.same(&b) {
-        c.url_part = UrlPart::Unknown;
-        return c;
-    }
-    let mut c = a.clone();
-    c.js_ctx = b.js_ctx;
-    if c.same(&b) {
-        c.js_ctx = super::context::JsCtx::Unknown;
-        return c;
-    }
-    let (c, d) = (nudge(a.clone()), nudge(b.clone()));
-    if !(c.same(&a) && d.same(&b)) {
-        let e = join(c, d, node_loc, node_name);
-        if e.state != State::Error {
-            return e;
-        }
-    }
-    Context::error(EscapeError::new(
-        ErrorCode::BranchEnd,
-        Some(node_loc.to_string()),
-        0,
-        format!("{{{{{node_name}}}}} branches end in different contexts: {a}, {b}"),
-    ))
+    parent.extend(child);
 }

@@ -6,7 +6,7 @@
 //! Objects with a `String() string` method are `fmt.Stringer`s (`handleMethods`). Objects whose
 //! Go type is a pointer (type name `*T`, such as Alertmanager's `*template.Data`) print from
 //! `fmt_go` as Go prints the pointer at top level (`&{...}`, `&pkg.T{...}`); the leading `&` is
-//! dropped where Go dereferences first ([`Printer::print_arg_indirect`]), and below the top
+//! dropped where Go's template packages dereference first ([`super::sprint`]), and below the top
 //! level they print as an address, as Go does.
 //!
 //! [`Object::fmt_go`]: crate::value::Object::fmt_go
@@ -42,6 +42,35 @@ thread_local! {
     pub(crate) static NESTED: Cell<Option<Nested>> = const { Cell::new(None) };
 }
 
+/// Sets [`NESTED`] for the life of the guard and restores the previous state when dropped
+/// (also when unwinding), handing back what the nested printers reported.
+struct NestedGuard {
+    /// The state to restore; taken once restored.
+    outer: Option<Option<Nested>>,
+}
+
+impl NestedGuard {
+    fn enter(state: Option<Nested>) -> NestedGuard {
+        NestedGuard {
+            outer: Some(NESTED.replace(state)),
+        }
+    }
+
+    /// Restores the outer state; returns the state the guarded code left.
+    fn exit(mut self) -> Option<Nested> {
+        let outer = self.outer.take().flatten();
+        NESTED.replace(outer)
+    }
+}
+
+impl Drop for NestedGuard {
+    fn drop(&mut self) {
+        if let Some(outer) = self.outer.take() {
+            NESTED.set(outer);
+        }
+    }
+}
+
 /// Whether an object's Go type is a pointer (`*T`).
 fn is_pointer(o: &dyn Object) -> bool {
     o.type_name().starts_with('*')
@@ -49,9 +78,8 @@ fn is_pointer(o: &dyn Object) -> bool {
 
 /// Whether an object has Go's `String() string` method (is a `fmt.Stringer`).
 fn is_stringer(o: &dyn Object) -> bool {
-    o.method("String").is_some_and(|sig| {
-        sig.params.is_empty() && sig.variadic.is_none() && !sig.returns_error
-    })
+    o.method("String")
+        .is_some_and(|sig| sig.params.is_empty() && sig.variadic.is_none() && !sig.returns_error)
 }
 
 impl Printer {
@@ -100,7 +128,7 @@ impl Printer {
     /// [`super::format_value`] share this printer's flags and budget; `deref` drops the `&` a
     /// pointer object prints.
     fn print_object(&mut self, o: &Arc<dyn Object>, verb: char, deref: bool) {
-        let outer = NESTED.replace(Some(Nested {
+        let guard = NestedGuard::enter(Some(Nested {
             f: self.f,
             erroring: self.erroring,
             limit: self.limit,
@@ -108,7 +136,7 @@ impl Printer {
         }));
         let start = self.buf.len();
         o.fmt_go(&mut self.buf, verb, self.f.plus_v, self.f.sharp_v);
-        let inner = NESTED.replace(outer);
+        let inner = guard.exit();
         if inner.is_some_and(|n| n.overflow) || self.buf.len() > self.limit {
             self.overflow = true;
         }
@@ -141,7 +169,11 @@ impl Printer {
                     && matches!(verb, 'v' | 's' | 'x' | 'X' | 'q')
                     && is_stringer(o.as_ref()) =>
             {
-                match o.call_method("String", &[]) {
+                // `String` runs outside this `fmt` call.
+                let guard = NestedGuard::enter(None);
+                let text = o.call_method("String", &[]);
+                drop(guard);
+                match text {
                     Ok(Value::String(s)) => s.to_string(),
                     Ok(other) => super::sprint(std::slice::from_ref(&other)),
                     Err(e) => {
@@ -277,7 +309,10 @@ impl Printer {
     /// `%p` and pointers printed with integer verbs.
     fn fmt_pointer(&mut self, v: &Value, verb: char) {
         match v {
-            Value::Slice(_) | Value::Map(_) | Value::Object(_) => {}
+            Value::Slice(_) | Value::Map(_) => {}
+            // Named maps and slices, and pointers; not structs.
+            Value::Object(o)
+                if is_pointer(o.as_ref()) || o.as_map().is_some() || o.as_slice().is_some() => {}
             _ => {
                 self.bad_verb(verb, Some(v));
                 return;

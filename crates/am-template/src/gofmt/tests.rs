@@ -145,3 +145,125 @@ fn limits() {
         "%!(NOVERB)%!(EXTRA int=1)"
     );
 }
+
+/// A named map type with a `String` method (a `fmt.Stringer` like Alertmanager's `KV`).
+#[derive(Debug)]
+struct Label(crate::value::MapValue);
+
+/// `main.Point{X int; L Label}`, or a pointer to one.
+#[derive(Debug)]
+struct Point {
+    pointer: bool,
+    x: Value,
+    l: Value,
+}
+
+static NO_ARGS: std::sync::LazyLock<crate::func::Signature> =
+    std::sync::LazyLock::new(|| crate::func::Signature::new(Vec::new()));
+
+impl crate::value::Object for Label {
+    fn type_name(&self) -> &str {
+        "main.Label"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn method(&self, name: &str) -> Option<&crate::func::Signature> {
+        (name == "String").then_some(&*NO_ARGS)
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Result<Value, String> {
+        Ok(s("s"))
+    }
+    fn as_map(&self) -> Option<&crate::value::MapValue> {
+        Some(&self.0)
+    }
+    fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
+        out.push_str(if sharp { "main.Label{" } else { "map[" });
+        for (k, v) in &self.0.entries {
+            format_value(out, &s(k), verb, plus, sharp);
+            out.push(':');
+            format_value(out, v, verb, plus, sharp);
+        }
+        out.push(if sharp { '}' } else { ']' });
+    }
+}
+
+impl crate::value::Object for Point {
+    fn type_name(&self) -> &str {
+        if self.pointer {
+            "*main.Point"
+        } else {
+            "main.Point"
+        }
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn method(&self, _: &str) -> Option<&crate::func::Signature> {
+        None
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Result<Value, String> {
+        Err("no methods".into())
+    }
+    fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool) {
+        if self.pointer {
+            out.push('&');
+        }
+        out.push_str(if sharp { "main.Point{" } else { "{" });
+        out.push_str(if plus || sharp { "X:" } else { "" });
+        format_value(out, &self.x, verb, plus, sharp);
+        out.push_str(if sharp { ", " } else { " " });
+        out.push_str(if plus || sharp { "L:" } else { "" });
+        format_value(out, &self.l, verb, plus, sharp);
+        out.push('}');
+    }
+}
+
+fn label() -> Value {
+    let map = crate::value::MapValue {
+        entries: [("k".to_owned(), s("v"))].into_iter().collect(),
+        elem_zero: s(""),
+        type_name: "main.Label".to_owned(),
+    };
+    Value::object(Label(map))
+}
+
+fn point(pointer: bool) -> Value {
+    Value::object(Point {
+        pointer,
+        x: Value::Int(1),
+        l: label(),
+    })
+}
+
+/// Expected texts from Go 1.19's `fmt` with the same Go types.
+#[test]
+fn stringers_pointers_and_nested_flags() {
+    let l = label();
+    assert_eq!(
+        sprintf("%v|%6v|%-6s|%q|%d|%#v", &vec![l; 6]),
+        "s|     s|s     |\"s\"|map[%!d(string=k):%!d(string=v)]|main.Label{\"k\":\"v\"}"
+    );
+    let p = point(true);
+    assert_eq!(
+        sprintf("%v|%+v|%4v|%+d|%T|%#v", &vec![p.clone(); 6]),
+        "&{1 s}|&{X:1 L:s}|&{   1    s}|&{+1 map[%!d(string=k):%!d(string=v)]}|*main.Point|\
+         &main.Point{X:1, L:main.Label{\"k\":\"v\"}}"
+    );
+    // fmt.Print keeps the `&`; the template packages dereference first.
+    assert_eq!(fmt_sprint(std::slice::from_ref(&p)), "&{1 s}");
+    assert_eq!(sprint(std::slice::from_ref(&p)), "{1 s}");
+    assert_eq!(print_value(&p), "{1 s}");
+    assert_eq!(sprint(&[point(false)]), "{1 s}");
+    // Below the top level a pointer is an address.
+    assert_eq!(
+        sprintf("%v", &[Value::slice("[]*main.Point", vec![p.clone()])]),
+        "[0xc000010000]"
+    );
+    // Nested fields share the output budget.
+    assert_eq!(
+        sprintf_limited("%4v", std::slice::from_ref(&p), 100).as_deref(),
+        Some("&{   1    s}")
+    );
+    assert!(sprintf_limited("%5000v", &[p], 1000).is_none());
+}

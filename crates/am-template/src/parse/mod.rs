@@ -17,7 +17,7 @@ pub mod quote;
 mod token;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use node::{
     ActionNode, Arg, BoolNode, BranchNode, BreakNode, ChainNode, CommandNode, CommentNode,
@@ -37,18 +37,51 @@ pub struct Tree {
     pub root: ListNode,
     /// The full text that was parsed (node positions index into it).
     pub text: Arc<str>,
+    /// Line start offsets of `text`, computed on first use and shared by clones and by the
+    /// other trees of the same parse.
+    lines: Arc<OnceLock<LineIndex>>,
 }
 
 impl Tree {
+    /// A tree over `text` (node positions must index into it).
+    pub fn new(name: &str, parse_name: &str, root: ListNode, text: Arc<str>) -> Tree {
+        Tree::with_line_index(name, parse_name, root, text, Arc::default())
+    }
+
+    pub(crate) fn with_line_index(
+        name: &str,
+        parse_name: &str,
+        root: ListNode,
+        text: Arc<str>,
+        lines: Arc<OnceLock<LineIndex>>,
+    ) -> Tree {
+        Tree {
+            name: name.to_string(),
+            parse_name: parse_name.to_string(),
+            root,
+            text,
+            lines,
+        }
+    }
+
     /// Go's `Tree.ErrorContext`: `"PARSENAME:LINE:COL"` for a byte position (column is the
     /// 0-based byte offset within the line, as Go computes it).
     pub fn location(&self, pos: Pos) -> String {
         let pos = pos.min(self.text.len());
-        let before = &self.text.as_bytes()[..pos];
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-        let col = match before.iter().rposition(|&b| b == b'\n') {
-            Some(nl) => pos - (nl + 1),
-            None => pos,
+        let index = self.lines.get_or_init(|| LineIndex::new(&self.text));
+        let (line, col) = if index.len == self.text.len() {
+            // The last line start at or before `pos`.
+            let i = index
+                .starts
+                .partition_point(|&s| s <= pos)
+                .saturating_sub(1);
+            (i + 1, pos - index.starts.get(i).copied().unwrap_or(0))
+        } else {
+            // `text` was replaced after the index was built: count directly.
+            let before = &self.text.as_bytes()[..pos];
+            let nl = before.iter().rposition(|&b| b == b'\n');
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            (line, nl.map_or(pos, |nl| pos - (nl + 1)))
         };
         format!("{}:{}:{}", self.parse_name, line, col)
     }
@@ -56,6 +89,27 @@ impl Tree {
     /// Whether the tree holds nothing but whitespace text and comments.
     pub fn is_empty(&self) -> bool {
         is_empty_list(&self.root)
+    }
+}
+
+/// Offsets at which the lines of a text start, for error locations.
+#[derive(Debug, Default)]
+pub(crate) struct LineIndex {
+    /// Length of the indexed text (a replaced `Tree::text` is detected by its length).
+    len: usize,
+    /// Line start offsets, beginning with 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let newlines = text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+        LineIndex {
+            len: text.len(),
+            starts: std::iter::once(0)
+                .chain(newlines.map(|(i, _)| i + 1))
+                .collect(),
+        }
     }
 }
 

@@ -3,14 +3,14 @@
 //! numbers Go reports (the line of the most recently lexed token).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::lex::{Item, ItemType, LexOptions, lex};
 use super::node::{
     BranchNode, BreakNode, ListNode, Node, Pos, TemplateNode, TextNode, VariableNode, is_empty_list,
 };
 use super::quote::{go_quote, unquote};
-use super::{ParseError, ParseOptions, Tree};
+use super::{LineIndex, ParseError, ParseOptions, Tree};
 
 /// Maximum nesting of parenthesized pipelines and control structures. Go limits parentheses to
 /// 10000; control nesting is unlimited in Go but bounded here to keep the parser's recursion
@@ -47,6 +47,7 @@ pub(super) struct Shared<'f> {
     pub(super) opts: ParseOptions,
     parse_name: String,
     text: Arc<str>,
+    lines: Arc<OnceLock<LineIndex>>,
 }
 
 /// Per-tree parser state (Go's `Tree` parsing fields).
@@ -93,6 +94,7 @@ pub(crate) fn parse_text(
         opts,
         parse_name: name.to_string(),
         text: Arc::from(text),
+        lines: Arc::default(),
     };
     let mut t = TreeParser::new(name);
     let root = t.parse(&mut sh)?;
@@ -224,12 +226,13 @@ impl TreeParser {
             }
             return Ok(());
         }
-        let tree = Tree {
-            name: self.name.clone(),
-            parse_name: sh.parse_name.clone(),
+        let tree = Tree::with_line_index(
+            &self.name,
+            &sh.parse_name,
             root,
-            text: sh.text.clone(),
-        };
+            sh.text.clone(),
+            sh.lines.clone(),
+        );
         sh.tree_set.insert(self.name.clone(), tree);
         Ok(())
     }

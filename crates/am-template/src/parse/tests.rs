@@ -271,3 +271,19 @@ fn comments_kept_when_requested() {
     assert_eq!(set["t"].root.to_string(), "a{{/* c */}}b");
     assert!(matches!(set["t"].root.nodes[1], Node::Comment(_)));
 }
+
+#[test]
+fn location_survives_text_replacement() {
+    let mut tree = parse_ok("a\nbc{{.X}}")["t"].clone();
+    assert_eq!(tree.location(5), "t:2:3");
+    tree.text = std::sync::Arc::from("\n\n\nxyz");
+    assert_eq!(tree.location(5), "t:4:2");
+    let fresh = Tree::new(
+        "n",
+        "p",
+        ListNode::default(),
+        std::sync::Arc::from("ab\ncd"),
+    );
+    assert_eq!(fresh.location(4), "p:2:1");
+    assert_eq!(fresh.location(99), "p:2:2");
+}
