@@ -81,13 +81,13 @@ fn stdin_is_char_device() -> bool {
         .unwrap_or(true)
 }
 
-/// Checks every file, writing amtool's report to `out` and notes to `notes`. Returns
+/// Checks every file, writing amtool's report to `out` (the loader writes its own warnings
+/// elsewhere, so the report stays amtool's). Returns
 /// `Failed(n)` when `n` files (counting template failures separately, as upstream does) failed.
 pub fn run(
     files: &[PathBuf],
     load: &Loader<'_>,
     out: &mut dyn Write,
-    notes: &mut dyn Write,
 ) -> Result<(), CheckConfigError> {
     let mut failed = 0;
     for file in files {
@@ -172,20 +172,16 @@ mod tests {
         }
     }
 
-    fn run_to_string(files: &[&str], load: &Loader<'_>) -> (String, String, Result<(), String>) {
+    fn run_to_string(files: &[&str], load: &Loader<'_>) -> (String, Result<(), String>) {
         let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-        let (mut out, mut notes) = (Vec::new(), Vec::new());
-        let result = run(&files, load, &mut out, &mut notes).map_err(|e| e.to_string());
-        (
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(notes).unwrap(),
-            result,
-        )
+        let mut out = Vec::new();
+        let result = run(&files, load, &mut out).map_err(|e| e.to_string());
+        (String::from_utf8(out).unwrap(), result)
     }
 
     #[test]
     fn prints_amtool_summary_on_success() {
-        let (out, _, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(vec![])));
+        let (out, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(vec![])));
         assert_eq!(
             out,
             "Checking 'a.yml'  SUCCESS\nFound:\n - global config\n - route\n - 2 inhibit rules\n \
@@ -203,7 +199,7 @@ mod tests {
                 Ok(loaded(vec![]))
             }
         };
-        let (out, _, result) = run_to_string(&["bad.yml", "good.yml", "bad.yml"], &load);
+        let (out, result) = run_to_string(&["bad.yml", "good.yml", "bad.yml"], &load);
         assert!(
             out.starts_with("Checking 'bad.yml'  FAILED: bad.yml:3: oops\n\nChecking 'good.yml'")
         );
@@ -217,12 +213,12 @@ mod tests {
         std::fs::write(dir.path().join("a.tmpl"), "{{ define \"x\" }}x{{ end }}").unwrap();
         let base = dir.path().display().to_string();
         let good = vec![format!("{base}/*.tmpl"), format!("{base}/none/*.tmpl")];
-        let (out, _, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(good.clone())));
+        let (out, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(good.clone())));
         assert!(out.ends_with(" - 2 templates\n  SUCCESS\n\n"), "{out}");
         assert!(result.is_ok());
 
         std::fs::write(dir.path().join("b.tmpl"), "{{ define \"y\" }}{{ end }").unwrap();
-        let (out, _, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(good.clone())));
+        let (out, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(good.clone())));
         assert!(
             out.contains("  FAILED: template: b.tmpl:1: unexpected \"}\" in end\n"),
             "{out}"
@@ -231,7 +227,7 @@ mod tests {
         std::fs::remove_file(dir.path().join("b.tmpl")).unwrap();
 
         let bad = vec![format!("{base}/[.tmpl")];
-        let (out, _, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(bad.clone())));
+        let (out, result) = run_to_string(&["a.yml"], &|_| Ok(loaded(bad.clone())));
         assert!(
             out.ends_with(" - 1 templates\n  FAILED: syntax error in pattern\n\n"),
             "{out}"
@@ -239,7 +235,7 @@ mod tests {
         assert_eq!(result, Err("failed to validate 1 file(s)".to_owned()));
 
         let directory = vec![base.clone()];
-        let (out, _, _) = run_to_string(&["a.yml"], &|_| Ok(loaded(directory.clone())));
+        let (out, _) = run_to_string(&["a.yml"], &|_| Ok(loaded(directory.clone())));
         assert!(
             out.contains(&format!("  FAILED: read {base}: is a directory\n")),
             "{out}"

@@ -52,8 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let loader =
                 |path: &std::path::Path| load::load(path, &options, &mut std::io::stderr());
             let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            check_config::run(&files, &loader, &mut stdout.lock(), &mut stderr.lock())?;
+            check_config::run(&files, &loader, &mut stdout.lock())?;
             Ok(())
         }
         Command::Alert(cmd) => match cmd.command {

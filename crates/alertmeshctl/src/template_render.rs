@@ -25,7 +25,7 @@ pub fn run(args: &TemplateRenderArgs, out: &mut dyn Write) -> anyhow::Result<()>
         None => sample_data(&clock),
         Some(path) => TemplateData::from_json(&read(path)?)?,
     };
-    let value = data.to_value();
+    let value = data.to_struct_value();
     let rendered = match args.template_type {
         TemplateType::Text => template.execute_text_string(&args.template_text, &value)?,
         TemplateType::Html => template.execute_html_string(&args.template_text, &value)?,

@@ -31,13 +31,14 @@ mod scan;
 mod text;
 mod transition;
 mod url;
-pub mod walk;
+mod walk;
 
 use std::collections::HashMap;
 
 pub use context::{Attr, Context, Delim, Element, JsCtx, State, UrlPart};
 pub use error::{ErrorCode, EscapeError};
 pub use funcs::{FILTER_FAILSAFE, escaper_funcs};
+pub use walk::{MAX_CALL_DEPTH, MAX_STEPS};
 
 use crate::exec::TemplateError;
 use crate::exec::TemplateSet;
@@ -54,7 +55,7 @@ const ESCAPE_STACK_BYTES: usize = 128 << 20;
 ///
 /// As in Go, inferences and edits made while escaping a template that then fails are kept and
 /// applied by the next successful escape.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct HtmlEscaper {
     output: HashMap<String, Context>,
     derived: HashMap<String, std::sync::Arc<Tree>>,
@@ -67,12 +68,15 @@ impl HtmlEscaper {
     /// A fresh escaper (as after Go's `Clone` or `New`).
     pub fn new() -> HtmlEscaper {
         HtmlEscaper {
+            output: HashMap::new(),
+            derived: HashMap::new(),
+            edits: Edits::default(),
+            status: HashMap::new(),
             max_steps: walk::MAX_STEPS,
-            ..HtmlEscaper::default()
         }
     }
 
-    /// Limits the nodes visited per escaped template (default [`walk::MAX_STEPS`]); beyond it
+    /// Limits the nodes visited per escaped template (default [`MAX_STEPS`]); beyond it
     /// escaping fails instead of running for very long on pathological recursive templates.
     pub fn set_max_steps(&mut self, steps: u64) {
         self.max_steps = steps;
@@ -151,6 +155,12 @@ impl HtmlEscaper {
         commit(set, derived, edits);
         self.status.insert(name.to_string(), Ok(()));
         Ok(())
+    }
+}
+
+impl Default for HtmlEscaper {
+    fn default() -> Self {
+        HtmlEscaper::new()
     }
 }
 
