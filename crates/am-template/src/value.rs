@@ -126,6 +126,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     /// Appends how `fmt` prints the value with `%v` (`plus`: `%+v`, `sharp`: `%#v`); Stringers print
     /// their `String()` result here.
     fn fmt_go(&self, out: &mut String, verb: char, plus: bool, sharp: bool);
+    /// Whether this is a nil value of a nillable named type (a nil `KV` map): `%p` prints `0x0`
+    /// and JSON marshals it as `null`.
+    fn is_nil(&self) -> bool {
+        false
+    }
     /// Go's `truth`: false for empty named maps/slices; structs are always true.
     fn is_truthy(&self) -> bool {
         true
@@ -226,7 +231,8 @@ impl Value {
         }
     }
 
-    /// Go's `reflect.Kind` name (`invalid`, `bool`, `int`, `string`, `slice`, `map`, `struct`, ...).
+    /// Go's `reflect.Kind` name (`invalid`, `bool`, `int`, `string`, `slice`, `map`, `struct`,
+    /// `ptr` for objects of pointer type `*T`, ...).
     pub fn kind_name(&self) -> &'static str {
         match self {
             Value::Nil => "invalid",
@@ -240,7 +246,9 @@ impl Value {
             Value::Slice(_) => "slice",
             Value::Map(_) => "map",
             Value::Object(o) => {
-                if o.as_map().is_some() {
+                if o.type_name().starts_with('*') {
+                    "ptr"
+                } else if o.as_map().is_some() {
                     "map"
                 } else if o.as_slice().is_some() {
                     "slice"

@@ -199,7 +199,6 @@ fn html_escaping_of_data_matches_go() {
 /// Objects in JavaScript contexts: Go's `jsValEscaper` prints `Stringer`s (`KV`, `Pairs`) as
 /// JSON strings of their `String()` and marshals the structs with their JSON field names.
 #[test]
-#[ignore = "needs the html/template escaper to treat objects with a String method as Stringers and to marshal objects with their JSON names"]
 fn objects_in_javascript_match_go() {
     let Some(oracle) = oracle() else {
         return;

@@ -290,6 +290,9 @@ impl Object for KvObject {
     fn is_truthy(&self) -> bool {
         !self.map.entries.is_empty()
     }
+    fn is_nil(&self) -> bool {
+        self.nil
+    }
 }
 
 /// A `template.Pairs` value from name/value pairs.

@@ -404,6 +404,8 @@ fn json_value(out: &mut String, v: &Value) -> Result<(), String> {
         Value::Float(f) => json_float(out, *f)?,
         Value::String(s) | Value::Typed(_, s) => json_string(out, s),
         Value::Time(t) => json_time(out, t)?,
+        // A nil map (`KV(nil)`) marshals as `null`.
+        Value::Object(o) if o.is_nil() => out.push_str("null"),
         _ => {
             if let Some(m) = v.as_map() {
                 out.push('{');

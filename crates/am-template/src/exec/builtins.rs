@@ -111,7 +111,7 @@ pub(crate) fn call(b: Builtin, args: &[Value], budget: usize) -> Result<Value, S
         Builtin::Index => index(&arg(0), args.get(1..).unwrap_or_default()),
         Builtin::Slice => slice(&arg(0), args.get(1..).unwrap_or_default()),
         Builtin::Call => call_value("", args),
-        Builtin::Print => limited(gofmt::sprint(args), budget),
+        Builtin::Print => limited(gofmt::fmt_sprint(args), budget),
         Builtin::Println => limited(gofmt::sprintln(args), budget),
         Builtin::Printf => {
             let format = arg(0);
@@ -184,11 +184,18 @@ fn length(v: &Value) -> Result<Value, String> {
             } else if let Some(m) = v.as_map() {
                 m.entries.len()
             } else {
-                return Err(format!("len of type {}", v.type_name()));
+                return Err(format!("len of type {}", deref_type_name(v)));
             }
         }
     };
     Ok(Value::from(n))
+}
+
+/// The type name after Go's `indirect` (`len` and `index` dereference a pointer before
+/// reporting its type; `slice` does not): one leading `*` dropped.
+fn deref_type_name(v: &Value) -> &str {
+    let name = v.type_name();
+    name.strip_prefix('*').unwrap_or(name)
 }
 
 /// Go's `indexArg`: an integer index in `0..=cap`.
@@ -255,7 +262,10 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                 } else if let Some(m) = other.as_map() {
                     index_map(m, ix)?
                 } else {
-                    return Err(format!("can't index item of type {}", other.type_name()));
+                    return Err(format!(
+                        "can't index item of type {}",
+                        deref_type_name(other)
+                    ));
                 }
             }
         };

@@ -308,29 +308,37 @@ impl Printer {
 
     /// `%p` and pointers printed with integer verbs.
     fn fmt_pointer(&mut self, v: &Value, verb: char) {
-        match v {
-            Value::Slice(_) | Value::Map(_) => {}
-            // Named maps and slices, and pointers; not structs.
+        let u = match v {
+            Value::Slice(_) | Value::Map(_) => FAKE_POINTER,
+            // Named maps and slices, and pointers; not structs. A nil map (`KV(nil)`) is 0.
             Value::Object(o)
-                if is_pointer(o.as_ref()) || o.as_map().is_some() || o.as_slice().is_some() => {}
+                if is_pointer(o.as_ref()) || o.as_map().is_some() || o.as_slice().is_some() =>
+            {
+                if o.is_nil() { 0 } else { FAKE_POINTER }
+            }
             _ => {
                 self.bad_verb(verb, Some(v));
                 return;
             }
-        }
+        };
         match verb {
             'v' if self.f.sharp_v => {
                 self.buf.push('(');
                 self.buf.push_str(v.type_name());
                 self.buf.push_str(")(");
-                self.fmt_0x64(FAKE_POINTER, true);
+                if u == 0 {
+                    self.buf.push_str("nil");
+                } else {
+                    self.fmt_0x64(u, true);
+                }
                 self.buf.push(')');
             }
+            'v' if u == 0 => self.pad("<nil>"),
             'v' | 'p' => {
                 let with_0x = !self.f.sharp;
-                self.fmt_0x64(FAKE_POINTER, with_0x);
+                self.fmt_0x64(u, with_0x);
             }
-            'b' | 'o' | 'd' | 'x' | 'X' => self.fmt_int(FAKE_POINTER, false, verb, v),
+            'b' | 'o' | 'd' | 'x' | 'X' => self.fmt_int(u, false, verb, v),
             _ => self.bad_verb(verb, Some(v)),
         }
     }
