@@ -1,41 +1,21 @@
-//! Runs recursion-heavy work (parsing, execution) on a helper thread with a large stack, so that
-//! deeply nested or recursive templates fail with a clean error instead of overflowing the
-//! caller's (possibly small) stack. Thread stacks are reserved lazily by the OS, so a large size
-//! costs address space, not memory.
+//! Runs recursion-heavy work (parsing, escaping, execution) on a large stack, so that deeply
+//! nested or recursive templates fail with a clean error (our own depth limits) instead of
+//! overflowing the caller's (possibly small, e.g. a 2 MiB tokio worker) stack.
+//!
+//! The large stack is a segment that `stacker` maps on the current thread and unmaps afterwards
+//! (pages are committed lazily, so a large size costs address space, not memory). An earlier
+//! version spawned a thread per call, which dominated the cost of rendering small templates
+//! (docs/BENCHMARKS.md).
 
-use std::sync::Mutex;
-
-/// Runs `f` on a scoped thread with `stack_bytes` of stack and returns its result. Falls back to
-/// running `f` on the current thread if no thread can be spawned.
+/// Runs `f` with at least `stack_bytes` of stack available: inline when the current stack already
+/// has that much room left, otherwise on a freshly mapped stack segment of that size.
 pub(crate) fn with_stack<T, F>(stack_bytes: usize, f: F) -> T
 where
-    T: Send,
-    F: FnOnce() -> T + Send,
+    F: FnOnce() -> T,
 {
-    let slot = Mutex::new(Some(f));
-    let take = |slot: &Mutex<Option<F>>| match slot.lock() {
-        Ok(mut g) => g.take(),
-        Err(poisoned) => poisoned.into_inner().take(),
-    };
-    let result = std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("am-template".into())
-            .stack_size(stack_bytes)
-            .spawn_scoped(scope, || take(&slot).map(|job| job()));
-        match handle {
-            Ok(h) => match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => None,
-        }
-    });
-    match result {
-        Some(v) => v,
-        None => match take(&slot) {
-            Some(job) => job(),
-            None => panic!("template job vanished without running"),
-        },
+    match stacker::remaining_stack() {
+        Some(left) if left >= stack_bytes => f(),
+        _ => stacker::grow(stack_bytes, f),
     }
 }
 
