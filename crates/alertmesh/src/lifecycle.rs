@@ -61,6 +61,14 @@ pub async fn serve(flags: Flags) -> ExitCode {
         Some(config) => config,
         None => return ExitCode::FAILURE,
     };
+    // Say plainly what this build does not do yet, so nobody mistakes a running process for a
+    // serving Alertmanager.
+    warn!(
+        web_listen_address = flags.web.listen_addresses.join(","),
+        cluster_listen_address = flags.cluster.listen_address,
+        "this alertmesh build validates flags and configuration only: it does not yet serve the \
+         HTTP API, send notifications or join a cluster"
+    );
 
     loop {
         tokio::select! {

@@ -146,6 +146,11 @@ fn starts_without_any_configuration_and_exits_0_on_sigterm() {
     server.wait_for(&["msg=\"Build context\"", "build_context="]);
     server.wait_for(&["level=warn", "built-in default configuration"]);
     server.wait_for(&["Completed loading of configuration file"]);
+    server.wait_for(&[
+        "level=warn",
+        "does not yet serve the HTTP API",
+        "web_listen_address=:9093",
+    ]);
     server.signal("TERM");
     let (status, log) = server.wait_exit();
     assert_eq!(status.code(), Some(0), "{log}");
