@@ -6,6 +6,7 @@
 //! and `pkg/labels`, `matcher` mirrors `matcher/parse` and `pkg/labels` matchers,
 //! `time_interval` mirrors `timeinterval`.
 
+pub mod alert;
 pub mod duration;
 pub mod go_quote;
 pub mod group_key;
