@@ -2,8 +2,9 @@
 //! `cmd/alertmanager/main.go`), then waiting for signals. SIGHUP reloads the configuration,
 //! SIGTERM and SIGINT end the process with status 0.
 //!
-//! The HTTP API, engine and cluster are not started yet; later work plugs them in between
-//! loading the configuration and waiting for signals.
+//! Between loading the configuration and waiting for signals it starts the node and its HTTP
+//! listeners ([`crate::server`]); on SIGTERM it stops them in the documented order. The
+//! cluster is not started yet.
 
 use std::process::ExitCode;
 
@@ -45,7 +46,7 @@ pub async fn serve(flags: Flags) -> ExitCode {
     info!(version = build_info::version_info(), "Starting alertmesh");
     info!(build_context = build_info::build_context(), "Build context");
 
-    let Ok(features) = startup_checks(&flags) else {
+    let Ok((features, urls)) = startup_checks(&flags) else {
         return ExitCode::FAILURE;
     };
 
@@ -57,18 +58,23 @@ pub async fn serve(flags: Flags) -> ExitCode {
              starting with the built-in default configuration, which sends no notifications"
         );
     }
-    let mut config = match load_config(&source, &features).await {
-        Some(config) => config,
-        None => return ExitCode::FAILURE,
+    let config = match load_config(&source, &features).await {
+        Some(Ok(config)) => config,
+        _ => return ExitCode::FAILURE,
     };
-    // Say plainly what this build does not do yet, so nobody mistakes a running process for a
-    // serving Alertmanager.
-    warn!(
-        web_listen_address = flags.web.listen_addresses.join(","),
-        cluster_listen_address = flags.cluster.listen_address,
-        "this alertmesh build validates flags and configuration only: it does not yet serve the \
-         HTTP API, send notifications or join a cluster"
-    );
+    if !flags.cluster.listen_address.is_empty() {
+        warn!(
+            cluster_listen_address = flags.cluster.listen_address,
+            "this alertmesh build does not join a cluster yet; running as a single node"
+        );
+    }
+    let (server, reloader) = match crate::server::start(&flags, &features, &urls, config).await {
+        Ok(started) => started,
+        Err(err) => {
+            error!(%err, "failed to start");
+            return ExitCode::FAILURE;
+        }
+    };
 
     loop {
         tokio::select! {
@@ -76,19 +82,18 @@ pub async fn serve(flags: Flags) -> ExitCode {
             _ = signals.interrupt.recv() => break,
             _ = signals.hangup.recv() => {
                 // Like upstream: a failed reload is logged and the running configuration stays.
-                if let Some(reloaded) = load_config(&config.source, &features).await {
-                    config = reloaded;
-                }
+                let _ = reloader.reload().await;
             }
         }
     }
     info!("Received SIGTERM, exiting gracefully...");
+    server.stop().await;
     ExitCode::SUCCESS
 }
 
 /// Checks made before the configuration is loaded; each failure is logged. Returns the enabled
 /// experimental features.
-fn startup_checks(flags: &Flags) -> Result<Features, ()> {
+fn startup_checks(flags: &Flags) -> Result<(Features, web_url::WebUrls), ()> {
     let features = flags.features().map_err(|e| {
         error!(err = %e, "error parsing the feature flag list");
     })?;
@@ -134,11 +139,16 @@ fn startup_checks(flags: &Flags) -> Result<Features, ()> {
     }
     debug!(externalUrl = urls.external_url, "external url");
     debug!(routePrefix = urls.route_prefix, "route prefix");
-    Ok(features)
+    Ok((features, urls))
 }
 
 /// Loads the configuration, logging progress and every error under `component=configuration`.
-async fn load_config(source: &ConfigSource, features: &Features) -> Option<LoadedConfig> {
+/// `None` never happens today (kept for callers that treat "not attempted" apart); the error
+/// holds one line per problem.
+pub(crate) async fn load_config(
+    source: &ConfigSource,
+    features: &Features,
+) -> Option<Result<LoadedConfig, Vec<String>>> {
     let span = info_span!("configuration", component = "configuration");
     async {
         let file = source.display_name();
@@ -149,14 +159,14 @@ async fn load_config(source: &ConfigSource, features: &Features) -> Option<Loade
                     warn!(file, warning = %warning, "configuration warning");
                 }
                 info!(file, "Completed loading of configuration file");
-                Some(loaded)
+                Some(Ok(loaded))
             }
             Err(errors) => {
                 // One line per problem; each names the file, line and YAML path.
                 for problem in &errors.0 {
                     error!(file, err = %problem, "Loading configuration file failed");
                 }
-                None
+                Some(Err(errors.0.iter().map(ToString::to_string).collect()))
             }
         }
     }

@@ -126,8 +126,8 @@ fn run_to_exit(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Flags that keep a test server from touching shared ports (nothing is bound yet, but the
-/// cluster and web addresses will be once those parts exist).
+/// Flags that keep a test server from touching shared ports: an ephemeral web port on
+/// loopback and no cluster listener.
 const ISOLATED: [&str; 2] = [
     "--cluster.listen-address=",
     "--web.listen-address=127.0.0.1:0",
@@ -138,19 +138,15 @@ const VALID_CONFIG: &str = "route:\n  receiver: team\nreceivers:\n  - name: team
 #[test]
 fn starts_without_any_configuration_and_exits_0_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    // Truly no flags. Once alertmesh binds its default ports (:9093, 0.0.0.0:9094), this test
-    // has to pass ISOLATED like the others to stay parallel-safe.
-    let mut server = Server::start(dir.path(), &[]);
+    // No configuration flags at all; only the listen addresses are isolated so that tests can
+    // run in parallel (the defaults would bind :9093 and :9094).
+    let mut server = Server::start(dir.path(), &ISOLATED);
     let start = server.wait_for(&["level=info", "msg=\"Starting alertmesh\"", "version="]);
     assert!(start.starts_with("ts="), "{start}");
     server.wait_for(&["msg=\"Build context\"", "build_context="]);
     server.wait_for(&["level=warn", "built-in default configuration"]);
     server.wait_for(&["Completed loading of configuration file"]);
-    server.wait_for(&[
-        "level=warn",
-        "does not yet serve the HTTP API",
-        "web_listen_address=:9093",
-    ]);
+    server.wait_for(&["level=info", "msg=\"Listening on\"", "address=127.0.0.1:"]);
     server.signal("TERM");
     let (status, log) = server.wait_exit();
     assert_eq!(status.code(), Some(0), "{log}");

@@ -16,11 +16,13 @@
 //! and return decisions; tasks move messages and run timers.
 
 pub mod api;
+pub mod app;
 pub mod clock;
 pub mod dispatch;
 pub mod inhibit;
 pub mod metrics;
 pub mod nflog;
 pub mod notify;
+pub mod persist;
 pub mod provider;
 pub mod silence;

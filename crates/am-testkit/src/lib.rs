@@ -1,7 +1,10 @@
 //! Helpers shared by the workspace's tests: finding the Go reference binaries (Debian's
 //! `prometheus-alertmanager` and `amtool`), building small Go oracle programs against Debian's
 //! packaged Go sources and running them on a batch of input lines ([`oracle`]), a seeded random
-//! generator for test data ([`rng`]), and temporary directories.
+//! generator for test data ([`rng`]), and temporary directories. For acceptance tests and
+//! benchmarks: launching a Go or alertmesh server ([`server`]), a local webhook receiver
+//! ([`webhook`]), a tiny local HTTP client ([`http`]) and notification normalization
+//! ([`normalize`]).
 //!
 //! Tests that need a Go component call [`require_tool`]; it fails the test with an
 //! explanation when the tool is missing, unless `AM_ALLOW_MISSING_GO=1` is set, in which case
@@ -10,11 +13,17 @@
 
 use std::path::PathBuf;
 
+pub mod http;
+pub mod normalize;
 pub mod oracle;
 pub mod rng;
+pub mod server;
+pub mod webhook;
 
 pub use oracle::{DEBIAN_GOPATH, GoOracle, build_go_program, go_cache_dir};
 pub use rng::TestRng;
+pub use server::{Flavor, Server, ServerOptions, flavor_available};
+pub use webhook::WebhookCollector;
 
 /// Locates an executable on `PATH`.
 pub fn which(name: &str) -> Option<PathBuf> {

@@ -86,6 +86,23 @@ pub struct Flags {
     #[arg(long = "alerts.gc-interval", default_value = "30m", value_parser = parse_duration)]
     pub alerts_gc_interval: GoDuration,
 
+    /// Most active alerts per `alertname`; zero or negative means unlimited (upstream 0.31).
+    #[arg(
+        long = "alerts.per-alertname-limit",
+        default_value = "0",
+        value_parser = parse_kingpin_int
+    )]
+    pub alerts_per_alertname_limit: i64,
+
+    /// How often empty aggregation groups are removed (upstream 0.30).
+    #[arg(long = "dispatch.maintenance-interval", default_value = "30s", value_parser = parse_duration)]
+    pub dispatch_maintenance_interval: GoDuration,
+
+    /// Minimum time after start before any aggregation group is flushed; keep it in line with
+    /// Prometheus' `--rules.alert.resend-delay` (upstream 0.30).
+    #[arg(long = "dispatch.start-delay", default_value = "0s", value_parser = parse_duration)]
+    pub dispatch_start_delay: GoDuration,
+
     /// Web server flags.
     #[command(flatten)]
     pub web: WebFlags,

@@ -1,0 +1,7 @@
+//! Handler-level tests: the real router over a real [`AlertStore`], [`SilencesHandle`],
+//! [`Silencer`], routing tree, inhibitor and dispatcher; small fakes only for the app's traits.
+
+mod fixture;
+mod v1_tests;
+mod v2_tests;
+mod go_shapes;

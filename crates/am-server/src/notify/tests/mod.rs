@@ -1,0 +1,1 @@
+//! Tests of the pipeline, the retry stage and the webhook payload.
