@@ -17,7 +17,10 @@ fn alerts(n: usize) -> Vec<Alert> {
                 ("job", "node".to_owned()),
                 ("severity", "warning".to_owned()),
             ]),
-            annotations: LabelSet::new([("summary", format!("latency of host-{i} is above 500ms"))]),
+            annotations: LabelSet::new([(
+                "summary",
+                format!("latency of host-{i} is above 500ms"),
+            )]),
             starts_at: t,
             ends_at: t,
             generator_url: "http://prometheus:9090/graph?g0.expr=latency".into(),
@@ -62,4 +65,35 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// Decoding + conversion of a POST body of 1000 typical alerts (ingestion path).
+fn bench_decode(c: &mut Criterion) {
+    let t = Timestamp::from_second(1_700_000_000).unwrap();
+    let posted: Vec<_> = alerts(1000)
+        .iter()
+        .map(am_api::v2::PostableAlert::from_alert)
+        .collect();
+    let body = am_api::json::to_vec(&posted).unwrap();
+    let mut g = c.benchmark_group("post_alerts");
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("decode_and_convert", |b| {
+        b.iter(|| {
+            let decoded = am_api::v2::decode_postable_alerts(&body).unwrap();
+            decoded
+                .into_iter()
+                .filter_map(|a| {
+                    a.into_alert(
+                        t,
+                        jiff::SignedDuration::from_mins(5),
+                        am_api::v2::LabelNameValidation::Legacy,
+                    )
+                    .ok()
+                })
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(decode, bench_decode);
+criterion_main!(benches, decode);

@@ -160,14 +160,26 @@ mod tests {
     #[test]
     fn escapes_like_go() {
         assert_eq!(esc("a<b>&c"), r#""a\u003cb\u003e\u0026c""#);
-        assert_eq!(esc("\u{2028}x\u{2029}\u{2027}"), "\"\\u2028x\\u2029\u{2027}\"");
-        assert_eq!(esc("q\"\\/\n\r\t\x08\x0c\x01\x1f\x7f"), r#""q\"\\/\n\r\t\b\f\u0001\u001f"#.to_owned() + "\x7f\"");
+        assert_eq!(
+            esc("\u{2028}x\u{2029}\u{2027}"),
+            "\"\\u2028x\\u2029\u{2027}\""
+        );
+        assert_eq!(
+            esc("q\"\\/\n\r\t\x08\x0c\x01\x1f\x7f"),
+            r#""q\"\\/\n\r\t\b\f\u0001\u001f"#.to_owned() + "\x7f\""
+        );
         assert_eq!(esc("héllo ✓"), "\"héllo ✓\"");
     }
 
     #[test]
     fn serde_formatter_agrees() {
-        for s in ["a<b>&c", "\u{2028}\u{2029}", "q\"\\/\n\x08\x0c\x01", "plain", "é✓€"] {
+        for s in [
+            "a<b>&c",
+            "\u{2028}\u{2029}",
+            "q\"\\/\n\x08\x0c\x01",
+            "plain",
+            "é✓€",
+        ] {
             assert_eq!(String::from_utf8(to_vec(s).unwrap()).unwrap(), esc(s));
         }
     }

@@ -52,7 +52,9 @@ impl Serialize for DateTime {
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        parse_datetime(&s).map(DateTime).map_err(serde::de::Error::custom)
+        parse_datetime(&s)
+            .map(DateTime)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -119,11 +121,50 @@ fn write_civil(out: &mut Vec<u8>, t: Timestamp) -> u32 {
 
 /// Appends `t` as `2024-01-01T00:00:00.000Z` (UTC, milliseconds truncated) without quotes.
 pub fn write_millis(out: &mut Vec<u8>, t: Timestamp) {
-    let ms = write_civil(out, t) / 1_000_000;
-    out.push(b'.');
-    out.push(b'0' + (ms / 100) as u8);
-    push2(out, ms % 100);
-    out.push(b'Z');
+    let (days, sod, ns) = split(t);
+    let (y, m, d) = civil(days);
+    if !(0..=9999).contains(&y) {
+        write_civil(out, t);
+        let ms = ns / 1_000_000;
+        out.extend_from_slice(&[
+            b'.',
+            b'0' + (ms / 100) as u8,
+            b'0' + (ms / 10 % 10) as u8,
+            b'0' + (ms % 10) as u8,
+            b'Z',
+        ]);
+        return;
+    }
+    let y = y as u32;
+    let ms = ns / 1_000_000;
+    let (h, mi, se) = (sod / 3600, sod / 60 % 60, sod % 60);
+    let dg = |v: u32| b'0' + (v % 10) as u8;
+    out.extend_from_slice(&[
+        dg(y / 1000),
+        dg(y / 100),
+        dg(y / 10),
+        dg(y),
+        b'-',
+        dg(m / 10),
+        dg(m),
+        b'-',
+        dg(d / 10),
+        dg(d),
+        b'T',
+        dg(h / 10),
+        dg(h),
+        b':',
+        dg(mi / 10),
+        dg(mi),
+        b':',
+        dg(se / 10),
+        dg(se),
+        b'.',
+        dg(ms / 100),
+        dg(ms / 10),
+        dg(ms),
+        b'Z',
+    ]);
 }
 
 /// Appends `t` the way Go's `time.Time` marshals to JSON in UTC (RFC3339Nano: trailing zeros
@@ -138,7 +179,8 @@ pub fn write_rfc3339_nano(out: &mut Vec<u8>, t: Timestamp) {
     out.push(b'Z');
 }
 
-/// A Go `time.Time` as v1 served it (RFC3339Nano in UTC); parses like [`DateTime`].
+/// A Go `time.Time` as v1 served it (RFC3339Nano in UTC); parses strictly like Go's
+/// `time.Time.UnmarshalJSON` ([`parse_rfc3339`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GoTime(pub Timestamp);
 
@@ -152,7 +194,10 @@ impl Serialize for GoTime {
 
 impl<'de> Deserialize<'de> for GoTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        DateTime::deserialize(d).map(|t| GoTime(t.0))
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_rfc3339(&s)
+            .map(GoTime)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -186,6 +231,26 @@ impl Cur<'_> {
     fn done(&self) -> bool {
         self.i == self.b.len()
     }
+}
+
+/// Parses RFC3339 the way Go's `time.Time.UnmarshalJSON` does (the v1 API): date, `T`,
+/// `HH:MM:SS`, optional fraction, then `Z` or `±hh:mm`.
+///
+/// # Errors
+/// [`DateTimeError`] for anything else.
+pub fn parse_rfc3339(s: &str) -> Result<Timestamp, DateTimeError> {
+    let b = s.as_bytes();
+    let zone_ok = match b.last() {
+        Some(b'Z') => true,
+        _ => b.len() >= 6 && matches!(b[b.len() - 6], b'+' | b'-') && b[b.len() - 3] == b':',
+    };
+    if b.len() < 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || !zone_ok {
+        return Err(DateTimeError {
+            input: s.to_owned(),
+            reason: "not an RFC3339 date-time",
+        });
+    }
+    parse_datetime(s)
 }
 
 /// Parses a date-time the way `strfmt.ParseDateTime` does (see the module docs).
@@ -241,7 +306,11 @@ pub fn parse_datetime(s: &str) -> Result<Timestamp, DateTimeError> {
             }
             let mut v = 0u32;
             for k in 0..9 {
-                v = v * 10 + c.b.get(start + k).filter(|_| k < frac_digits).map_or(0, |d| u32::from(d - b'0'));
+                v = v * 10
+                    + c.b
+                        .get(start + k)
+                        .filter(|_| k < frac_digits)
+                        .map_or(0, |d| u32::from(d - b'0'));
             }
             nanos = v;
         }
@@ -278,7 +347,8 @@ pub fn parse_datetime(s: &str) -> Result<Timestamp, DateTimeError> {
     if hour > 23 || minute > 59 || second > 59 {
         return Err(err("time field out of range"));
     }
-    let date = Date::new(year as i16, month as i8, day as i8).map_err(|_| err("day out of range"))?;
+    let date =
+        Date::new(year as i16, month as i8, day as i8).map_err(|_| err("day out of range"))?;
     let time = Time::new(hour as i8, minute as i8, second as i8, nanos as i32)
         .map_err(|_| err("time field out of range"))?;
     let off = Offset::from_seconds(offset).map_err(|_| err("time zone offset out of range"))?;
@@ -298,12 +368,24 @@ mod tests {
     #[test]
     fn formats_millis_in_utc() {
         assert_eq!(format_millis(ZERO_TIME), "0001-01-01T00:00:00.000Z");
-        assert_eq!(format_millis(Timestamp::UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
-        assert_eq!(p("2024-02-29T23:59:59.999999999Z"), "2024-02-29T23:59:59.999Z");
+        assert_eq!(
+            format_millis(Timestamp::UNIX_EPOCH),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            p("2024-02-29T23:59:59.999999999Z"),
+            "2024-02-29T23:59:59.999Z"
+        );
         assert_eq!(p("1969-12-31T23:59:59.5Z"), "1969-12-31T23:59:59.500Z");
         assert_eq!(p("2024-01-01T01:30:00+02:00"), "2023-12-31T23:30:00.000Z");
-        assert_eq!(p("2024-01-01T00:00:00.123-0130"), "2024-01-01T01:30:00.123Z");
-        assert_eq!(p("2024-01-01T00:00:00.123456+0000"), "2024-01-01T00:00:00.123Z");
+        assert_eq!(
+            p("2024-01-01T00:00:00.123-0130"),
+            "2024-01-01T01:30:00.123Z"
+        );
+        assert_eq!(
+            p("2024-01-01T00:00:00.123456+0000"),
+            "2024-01-01T00:00:00.123Z"
+        );
         assert_eq!(p("2024-01-01T10:11:12"), "2024-01-01T10:11:12.000Z");
         assert_eq!(p("2024-01-01T10:11Z"), "2024-01-01T10:11:00.000Z");
         assert_eq!(p("2024-01-01T10:11"), "2024-01-01T10:11:00.000Z");
@@ -341,6 +423,21 @@ mod tests {
         ] {
             assert!(parse_datetime(s).is_err(), "{s}");
         }
+    }
+
+    #[test]
+    fn rfc3339_is_strict() {
+        assert!(parse_rfc3339("2024-01-01T00:00:00.5+02:00").is_ok());
+        assert!(parse_rfc3339("2024-01-01T00:00:00Z").is_ok());
+        for s in [
+            "",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00Z",
+            "2024-01-01 00:00:00Z",
+        ] {
+            assert!(parse_rfc3339(s).is_err(), "{s}");
+        }
+        assert!(parse_rfc3339("2024-01-01T00:00:00.123+0200").is_err());
     }
 
     #[test]

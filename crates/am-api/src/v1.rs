@@ -233,8 +233,10 @@ impl StatusData {
     }
 }
 
-/// Decodes a POST /api/v1/alerts body into v2 postable alerts (missing labels stay empty so
-/// [`PostableAlert::to_alert`] reports "at least one label pair required").
+/// Decodes a POST /api/v1/alerts body into v2 postable alerts the way 0.26's v1 handler did:
+/// strict RFC3339 times, label/annotation names checked while decoding
+/// (`"0a" is not a valid label name`), no `generatorURL` check, missing labels left empty so
+/// [`PostableAlert::to_alert`] reports "at least one label pair required".
 ///
 /// # Errors
 /// The JSON error text, for a `bad_data` envelope with HTTP 400.

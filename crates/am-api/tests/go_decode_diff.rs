@@ -49,7 +49,10 @@ fn http(port: u16, method: &str, path: &str, body: &[u8]) -> std::io::Result<(u1
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| std::io::Error::other("bad status line"))?;
     let mut body = resp[split + 4..].to_vec();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         body = dechunk(&body);
     }
     Ok((status, body))
@@ -73,10 +76,17 @@ fn start_go() -> Option<Go> {
     let dir = am_testkit::tempdir();
     let cfg = dir.path().join("am.yml");
     std::fs::write(&cfg, "route:\n  receiver: r\nreceivers:\n- name: r\n").unwrap();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(bin)
         .arg(format!("--config.file={}", cfg.display()))
-        .arg(format!("--storage.path={}", dir.path().join("data").display()))
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg("--cluster.listen-address=")
         .env("TZ", "UTC")
@@ -94,7 +104,10 @@ fn start_go() -> Option<Go> {
         if let Ok((200, _)) = http(port, "GET", "/-/ready", b"") {
             return Some(go);
         }
-        assert!(Instant::now() < deadline, "Go alertmanager did not become ready");
+        assert!(
+            Instant::now() < deadline,
+            "Go alertmanager did not become ready"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -145,7 +158,9 @@ const ALERTS: &[&str] = &[
 ];
 
 fn sil(matchers: &str, rest: &str) -> String {
-    format!(r#"{{"matchers":{matchers},"startsAt":"2030-01-01T00:00:00Z","endsAt":"2030-01-02T00:00:00Z"{rest}}}"#)
+    format!(
+        r#"{{"matchers":{matchers},"startsAt":"2030-01-01T00:00:00Z","endsAt":"2030-01-02T00:00:00Z"{rest}}}"#
+    )
 }
 
 fn silences() -> Vec<String> {
@@ -188,7 +203,11 @@ fn ours_alerts(body: &str, now: Timestamp) -> (u16, Option<String>) {
                 .iter()
                 .filter_map(|a| a.to_alert(now, SignedDuration::from_mins(5)).err())
                 .collect();
-            if errs.is_empty() { (200, None) } else { (400, Some(errs.join("; "))) }
+            if errs.is_empty() {
+                (200, None)
+            } else {
+                (400, Some(errs.join("; ")))
+            }
         }
     }
 }
@@ -196,7 +215,9 @@ fn ours_alerts(body: &str, now: Timestamp) -> (u16, Option<String>) {
 /// Go's answer: for go-openapi bodies the message, for handler strings the string.
 fn go_message(body: &[u8]) -> Option<String> {
     match serde_json::from_slice::<serde_json::Value>(body).ok()? {
-        serde_json::Value::Object(o) => o.get("message").and_then(|m| m.as_str()).map(str::to_owned),
+        serde_json::Value::Object(o) => {
+            o.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+        }
         serde_json::Value::String(s) => Some(s),
         _ => None,
     }
@@ -210,7 +231,12 @@ fn decoders_match_go_status_codes_and_messages() {
     for body in ALERTS {
         let (gs, gb) = http(go.port, "POST", "/api/v2/alerts", body.as_bytes()).unwrap();
         let (os, om) = ours_alerts(body, now);
-        assert_eq!(os, gs, "alerts body {body:?}: go said {}", String::from_utf8_lossy(&gb));
+        assert_eq!(
+            os,
+            gs,
+            "alerts body {body:?}: go said {}",
+            String::from_utf8_lossy(&gb)
+        );
         if gs == 422 || (gs == 400 && !gb.starts_with(b"{")) {
             assert_eq!(om, go_message(&gb), "alerts body {body:?}");
         }
@@ -221,16 +247,26 @@ fn decoders_match_go_status_codes_and_messages() {
         let go_openapi = gb.starts_with(b"{\"code\"");
         match v2::decode_postable_silence(body.as_bytes()) {
             Err(e) => {
-                assert!(go_openapi, "silence body {body:?}: we said {e}, go said {gs}");
+                assert!(
+                    go_openapi,
+                    "silence body {body:?}: we said {e}, go said {gs}"
+                );
                 assert_eq!(e.status, gs, "silence body {body:?}");
                 if gs == 422 {
                     assert_eq!(Some(e.message().to_owned()), go_message(&gb), "{body:?}");
                 }
             }
             Ok(s) => {
-                assert!(!go_openapi, "silence body {body:?}: go rejected it: {}", String::from_utf8_lossy(&gb));
+                assert!(
+                    !go_openapi,
+                    "silence body {body:?}: go rejected it: {}",
+                    String::from_utf8_lossy(&gb)
+                );
                 if body.contains("isEqual\":false") {
-                    assert_eq!(s.matchers[0].match_type(), am_model::matcher::MatchType::NotRegexp);
+                    assert_eq!(
+                        s.matchers[0].match_type(),
+                        am_model::matcher::MatchType::NotRegexp
+                    );
                 }
             }
         }
@@ -269,10 +305,136 @@ fn writer_reproduces_go_get_alerts_bytes() {
         };
         assert_eq!(alert.fingerprint().to_string(), g.fingerprint);
         let names: Vec<&str> = g.receivers.iter().map(|r| r.name.as_str()).collect();
-        let status = AlertStatus { muted_by: vec![], ..g.status.clone() };
+        let status = AlertStatus {
+            muted_by: vec![],
+            ..g.status.clone()
+        };
         v2::write_gettable_alert(&mut ours, &alert, alert.fingerprint(), &names, &status);
     }
     ours.extend_from_slice(b"]\n");
-    let ours = String::from_utf8(ours).unwrap().replace("\"mutedBy\":[],", "");
+    let ours = String::from_utf8(ours)
+        .unwrap()
+        .replace("\"mutedBy\":[],", "");
     assert_eq!(ours, got);
+}
+
+/// GET bodies of Go 0.25 re-serialized through our models must come out byte-identical
+/// (field order, escaping, time formats): v2 silences, v1 alerts, silences, receivers, status.
+#[test]
+fn models_reproduce_go_get_bytes() {
+    use am_api::json::to_vec;
+    use am_api::v1;
+    let Some(go) = start_go() else { return };
+    let post = |path: &str, body: &str| {
+        let (s, b) = http(go.port, "POST", path, body.as_bytes()).unwrap();
+        assert_eq!(s, 200, "{path}: {}", String::from_utf8_lossy(&b));
+    };
+    post(
+        "/api/v2/silences",
+        r#"{"matchers":[{"name":"a","value":"b<&>","isRegex":false},{"name":"c","value":"d.*","isRegex":true,"isEqual":false}],
+           "startsAt":"2030-01-01T00:00:00.5Z","endsAt":"2030-01-02T00:00:00Z","createdBy":"me","comment":"why <not>"}"#,
+    );
+    post(
+        "/api/v1/alerts",
+        r#"[{"labels":{"alertname":"x<y","job":"j"},"annotations":{"s":"t&u"},"generatorURL":"http://g/"}]"#,
+    );
+    let get = |path: &str| {
+        let (s, b) = http(go.port, "GET", path, b"").unwrap();
+        assert_eq!(s, 200, "{path}");
+        String::from_utf8(b).unwrap()
+    };
+    let reser = |v: Vec<u8>| String::from_utf8(v).unwrap();
+
+    let got = get("/api/v2/silences");
+    let parsed: Vec<v2::GettableSilence> = serde_json::from_str(&got).unwrap();
+    assert_eq!(parsed.len(), 1);
+    assert_eq!(reser(to_vec(&parsed).unwrap()) + "\n", got);
+
+    let got = get("/api/v1/alerts");
+    let parsed: v1::Envelope<Vec<v1::Alert>> = serde_json::from_str(&got).unwrap();
+    assert_eq!(parsed.data.as_ref().map(Vec::len), Some(1));
+    assert_eq!(reser(to_vec(&parsed).unwrap()), got);
+
+    let got = get("/api/v1/silences");
+    let parsed: v1::Envelope<Vec<v1::Silence>> = serde_json::from_str(&got).unwrap();
+    assert_eq!(reser(to_vec(&parsed).unwrap()), got);
+
+    let got = get("/api/v1/receivers");
+    let parsed: v1::Envelope<Vec<String>> = serde_json::from_str(&got).unwrap();
+    assert_eq!(reser(to_vec(&parsed).unwrap()), got);
+
+    let got = get("/api/v1/status");
+    let parsed: v1::Envelope<v1::StatusData> = serde_json::from_str(&got).unwrap();
+    let data = parsed.data.clone().unwrap();
+    assert!(data.config_yaml.contains("receiver: r"));
+    // Go 0.25 without a cluster serves `clusterStatus: null`; we add `cluster` (same content).
+    let ours = reser(to_vec(&parsed).unwrap());
+    assert_eq!(ours.replace(",\"cluster\":null", ""), got);
+    let with_cluster = v1::StatusData::new(
+        data.config_yaml,
+        data.config_json,
+        data.version_info,
+        data.uptime.0,
+        Some(v1::ClusterStatus {
+            name: "n".into(),
+            status: "ready".into(),
+            peers: Some(vec![]),
+        }),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&to_vec(&with_cluster).unwrap()).unwrap();
+    assert_eq!(v["cluster"], v["clusterStatus"]);
+    assert_eq!(v["cluster"]["status"], "ready");
+
+    let got = get("/api/v2/status");
+    let parsed: v2::AlertmanagerStatus = serde_json::from_str(&got).unwrap();
+    assert_eq!(parsed.cluster.status, "disabled");
+    assert_eq!(reser(to_vec(&parsed).unwrap()) + "\n", got);
+}
+
+/// v1 POST /api/v1/alerts (served by Go 0.25 like 0.26): same accept/reject decision, and the
+/// same error text for `Validate()` failures.
+#[test]
+fn v1_alert_decoding_matches_go() {
+    let Some(go) = start_go() else { return };
+    let now = Timestamp::from_second(1_800_000_000).unwrap();
+    let bodies = [
+        r#"[{"labels":{"a":"b"}}]"#,
+        r#"[{"annotations":{"s":"y"}}]"#,
+        r#"[{"labels":{"a":"b"},"startsAt":"2024-01-01T00:00:00.12+0200"}]"#,
+        r#"[{"labels":{"a":"b"},"startsAt":"2024-01-01T00:00:00.5+02:00"}]"#,
+        r#"[{"labels":{"a":"b"},"startsAt":"2024-01-01T00:00:00"}]"#,
+        r#"[{"labels":{"a":"b"},"startsAt":""}]"#,
+        r#"[{"labels":{"0a":"b"}}]"#,
+        r#"[{"labels":{"a":1}}]"#,
+        r#"[{"labels":{"a":"b"},"generatorURL":"::bad"}]"#,
+        "{",
+        "[]",
+    ];
+    for body in bodies {
+        let (_, gb) = http(go.port, "POST", "/api/v1/alerts", body.as_bytes()).unwrap();
+        let env: serde_json::Value = serde_json::from_slice(&gb).unwrap();
+        let ours: Result<(), String> = am_api::v1::decode_alerts(body.as_bytes()).and_then(|v| {
+            let errs: Vec<String> = v
+                .iter()
+                .filter_map(|a| a.to_alert(now, SignedDuration::from_mins(5)).err())
+                .collect();
+            if errs.is_empty() {
+                Ok(())
+            } else {
+                Err(errs.join("; "))
+            }
+        });
+        assert_eq!(
+            ours.is_ok(),
+            env["status"] == "success",
+            "{body}: go said {env}, we said {ours:?}"
+        );
+        if let Err(e) = ours
+            && !e.contains("pars")
+            && !e.contains("invalid type")
+            && !e.contains("EOF")
+        {
+            assert_eq!(env["error"], e.as_str(), "{body}");
+        }
+    }
 }

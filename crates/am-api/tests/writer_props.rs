@@ -31,17 +31,26 @@ fn time() -> impl Strategy<Value = Timestamp> {
 }
 
 fn alert() -> impl Strategy<Value = Alert> {
-    (labels(), labels(), time(), time(), text(), time(), any::<bool>()).prop_map(
-        |(labels, annotations, starts_at, ends_at, url, updated_at, timeout)| Alert {
-            labels,
-            annotations,
-            starts_at,
-            ends_at,
-            generator_url: url.into(),
-            updated_at,
-            timeout,
-        },
+    (
+        labels(),
+        labels(),
+        time(),
+        time(),
+        text(),
+        time(),
+        any::<bool>(),
     )
+        .prop_map(
+            |(labels, annotations, starts_at, ends_at, url, updated_at, timeout)| Alert {
+                labels,
+                annotations,
+                starts_at,
+                ends_at,
+                generator_url: url.into(),
+                updated_at,
+                timeout,
+            },
+        )
 }
 
 fn status() -> impl Strategy<Value = AlertStatus> {
@@ -50,7 +59,11 @@ fn status() -> impl Strategy<Value = AlertStatus> {
         inhibited_by: i,
         muted_by: m,
         silenced_by: s,
-        state: [AlertState::Unprocessed, AlertState::Active, AlertState::Suppressed][st as usize],
+        state: [
+            AlertState::Unprocessed,
+            AlertState::Active,
+            AlertState::Suppressed,
+        ][st as usize],
     })
 }
 
@@ -93,5 +106,49 @@ proptest! {
         let ms = t.as_millisecond() - i64::from(t.subsec_nanosecond() < 0 && t.subsec_nanosecond() % 1_000_000 != 0);
         prop_assert_eq!(back, Timestamp::from_millisecond(ms).unwrap());
         prop_assert_eq!(format_millis(back), s);
+    }
+}
+
+fn ms_time() -> impl Strategy<Value = Timestamp> {
+    time().prop_map(|t| Timestamp::from_millisecond(t.as_millisecond()).unwrap())
+}
+
+fn url() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "http://[a-z]{1,8}(:[0-9]{1,4})?/[a-z?=&<>]{0,10}"
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn postable_alerts_round_trip(items in proptest::collection::vec((labels(), labels(), ms_time(), ms_time(), url()), 0..4)) {
+        let alerts: Vec<am_api::v2::PostableAlert> = items
+            .into_iter()
+            .map(|(labels, annotations, s, e, generator_url)| am_api::v2::PostableAlert {
+                annotations,
+                ends_at: e.into(),
+                starts_at: s.into(),
+                generator_url,
+                labels,
+            })
+            .collect();
+        let body = to_vec(&alerts).unwrap();
+        prop_assert_eq!(am_api::v2::decode_postable_alerts(&body).unwrap(), alerts);
+    }
+
+    #[test]
+    fn decoders_never_panic(body in proptest::collection::vec(any::<u8>(), 0..64), json in "[\\[\\]{}\",:a-z0-9 ]{0,40}") {
+        for b in [&body[..], json.as_bytes()] {
+            if let Err(e) = am_api::v2::decode_postable_alerts(b) {
+                prop_assert!(e.status == 400 || e.status == 422);
+            }
+            if let Err(e) = am_api::v2::decode_postable_silence(b) {
+                prop_assert!(e.status == 400 || e.status == 422);
+            }
+            let _ = am_api::v1::decode_alerts(b);
+        }
     }
 }

@@ -65,10 +65,7 @@ fn temp_path(path: &Path) -> PathBuf {
 pub fn write_atomic(path: &Path, data: &[u8]) -> Result<u64, PersistError> {
     let tmp = temp_path(path);
     let written = (|| -> io::Result<()> {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(data)?;
         f.sync_all()
     })();

@@ -109,13 +109,44 @@ fn build_alertmesh() -> Result<PathBuf, String> {
             &profile
         });
     }
-    let out = cmd
-        .output()
+    // The outer `cargo test` keeps the jobserver tokens while tests run; a nested cargo that
+    // inherits them waits forever, so give it its own.
+    cmd.env_remove("CARGO_MAKEFLAGS")
+        .env_remove("MAKEFLAGS")
+        .env_remove("MFLAGS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    let log = tempfile::NamedTempFile::new().map_err(|e| format!("temp file: {e}"))?;
+    let log_file = log.reopen().map_err(|e| format!("temp file: {e}"))?;
+    let mut child = cmd
+        .stderr(log_file)
+        .spawn()
         .map_err(|e| format!("cannot run cargo build -p alertmesh: {e}"))?;
-    if !out.status.success() {
+    let secs = std::env::var("ALERTMESH_BUILD_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600);
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "cargo build -p alertmesh did not finish within {secs} s \
+                     (ALERTMESH_BUILD_TIMEOUT_SECS); set ALERTMESH_BIN to a built binary"
+                ));
+            }
+        }
+    };
+    if !status.success() {
         return Err(format!(
             "cargo build -p alertmesh failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
+            std::fs::read_to_string(log.path()).unwrap_or_default()
         ));
     }
     let bin = profile_dir.join("alertmesh");
@@ -358,7 +389,7 @@ pub fn rss_bytes(pid: u32) -> Option<u64> {
 /// A minimal valid configuration (one webhook receiver at a dead local port).
 pub fn minimal_config() -> String {
     format!(
-        "route:\n  receiver: null\nreceivers:\n- name: 'null'\n  webhook_configs:\n  - url: \
+        "route:\n  receiver: blackhole\nreceivers:\n- name: blackhole\n  webhook_configs:\n  - url: \
          'http://127.0.0.1:{}/'\n",
         free_port()
     )
@@ -388,10 +419,14 @@ pub fn alertmesh_serving() -> Result<PathBuf, String> {
 /// For tests parameterized by flavor: `true` when the test should run. Go must be installed
 /// (else [`crate::require_tool`] rules apply). alertmesh must serve the API; while it does not,
 /// the test is skipped with a message, unless `ALERTMESH_REQUIRE_SERVER=1`, which turns the skip
-/// into a failure.
+/// into a failure. `ALERTMESH_SKIP=1` skips the alertmesh flavor outright (for work in progress).
 pub fn flavor_available(flavor: Flavor) -> bool {
     match flavor {
         Flavor::Go => crate::require_tool("prometheus-alertmanager").is_some(),
+        Flavor::Alertmesh if std::env::var("ALERTMESH_SKIP").as_deref() == Ok("1") => {
+            eprintln!("SKIPPED: alertmesh tests disabled by ALERTMESH_SKIP=1");
+            false
+        }
         Flavor::Alertmesh => match alertmesh_serving() {
             Ok(_) => true,
             Err(why) => {

@@ -8,7 +8,9 @@ use am_model::matcher::{MatchType, Matcher as ModelMatcher, MatcherError};
 use jiff::{SignedDuration, Timestamp};
 use smol_str::SmolStr;
 
-use super::models::{AlertStatus, GettableAlert, Matcher, PostableAlert, Receiver};
+use super::models::{
+    AlertStatus, GettableAlert, Matcher, PostableAlert, PostableSilence, Receiver,
+};
 use crate::time::DateTime;
 
 /// Which label names are valid (`compat.IsValidLabelName` under the feature flags).
@@ -44,7 +46,11 @@ impl PostableAlert {
     ///
     /// # Errors
     /// The `Validate()` message (joined by the caller with `"; "` like `types.MultiError`).
-    pub fn to_alert(&self, now: Timestamp, resolve_timeout: SignedDuration) -> Result<Alert, String> {
+    pub fn to_alert(
+        &self,
+        now: Timestamp,
+        resolve_timeout: SignedDuration,
+    ) -> Result<Alert, String> {
         self.to_alert_with(now, resolve_timeout, LabelNameValidation::Legacy)
     }
 
@@ -62,6 +68,20 @@ impl PostableAlert {
         resolve_timeout: SignedDuration,
         names: LabelNameValidation,
     ) -> Result<Alert, String> {
+        self.clone().into_alert(now, resolve_timeout, names)
+    }
+
+    /// [`PostableAlert::to_alert_with`] consuming the wire alert (no label copies; the
+    /// ingestion hot path).
+    ///
+    /// # Errors
+    /// The first failing check's message.
+    pub fn into_alert(
+        self,
+        now: Timestamp,
+        resolve_timeout: SignedDuration,
+        names: LabelNameValidation,
+    ) -> Result<Alert, String> {
         let mut starts_at = self.starts_at.0;
         let mut ends_at = self.ends_at.0;
         let mut timeout = false;
@@ -75,7 +95,7 @@ impl PostableAlert {
         let labels = if self.labels.iter().any(|(_, v)| v.is_empty()) {
             self.labels.filter(|_, v| !v.is_empty())
         } else {
-            self.labels.clone()
+            self.labels
         };
         if is_zero(starts_at) {
             return Err("start time missing".to_owned());
@@ -87,10 +107,11 @@ impl PostableAlert {
             return Err("at least one label pair required".to_owned());
         }
         validate_names(&labels, names).map_err(|e| format!("invalid label set: {e}"))?;
-        validate_names(&self.annotations, names).map_err(|e| format!("invalid annotations: {e}"))?;
+        validate_names(&self.annotations, names)
+            .map_err(|e| format!("invalid annotations: {e}"))?;
         Ok(Alert {
             labels,
-            annotations: self.annotations.clone(),
+            annotations: self.annotations,
             starts_at,
             ends_at,
             generator_url: SmolStr::new(&self.generator_url),
@@ -166,6 +187,21 @@ impl Matcher {
     }
 }
 
+impl PostableSilence {
+    /// The silence's matchers as domain matchers, in order.
+    ///
+    /// # Errors
+    /// The index of the first matcher whose regex does not compile, with the error (upstream
+    /// words it `invalid label matcher <i>: <err>` inside "silence invalid: …").
+    pub fn model_matchers(&self) -> Result<Vec<ModelMatcher>, (usize, MatcherError)> {
+        self.matchers
+            .iter()
+            .enumerate()
+            .map(|(i, m)| m.to_model().map_err(|e| (i, e)))
+            .collect()
+    }
+}
+
 /// Go's zero time as a wire [`DateTime`].
 pub const ZERO_DATETIME: DateTime = DateTime(ZERO_TIME);
 
@@ -192,25 +228,46 @@ mod tests {
     #[test]
     fn defaults_times_and_timeout() {
         let a = pa(&[("a", "b")], None, None).to_alert(t(10), RT).unwrap();
-        assert_eq!((a.starts_at, a.ends_at, a.timeout, a.updated_at), (t(10), t(310), true, t(10)));
-        let a = pa(&[("a", "b")], None, Some(5)).to_alert(t(10), RT).unwrap();
+        assert_eq!(
+            (a.starts_at, a.ends_at, a.timeout, a.updated_at),
+            (t(10), t(310), true, t(10))
+        );
+        let a = pa(&[("a", "b")], None, Some(5))
+            .to_alert(t(10), RT)
+            .unwrap();
         assert_eq!((a.starts_at, a.ends_at, a.timeout), (t(5), t(5), false));
-        let a = pa(&[("a", "b")], Some(1), None).to_alert(t(10), RT).unwrap();
+        let a = pa(&[("a", "b")], Some(1), None)
+            .to_alert(t(10), RT)
+            .unwrap();
         assert_eq!((a.starts_at, a.ends_at, a.timeout), (t(1), t(310), true));
     }
 
     #[test]
     fn validation_messages() {
         let e = |a: PostableAlert| a.to_alert(t(0), RT).unwrap_err();
-        assert_eq!(e(pa(&[("a", "b")], Some(5), Some(4))), "start time must be before end time");
-        assert_eq!(e(pa(&[("a", "")], None, None)), "at least one label pair required");
+        assert_eq!(
+            e(pa(&[("a", "b")], Some(5), Some(4))),
+            "start time must be before end time"
+        );
+        assert_eq!(
+            e(pa(&[("a", "")], None, None)),
+            "at least one label pair required"
+        );
         assert_eq!(e(pa(&[], None, None)), "at least one label pair required");
-        assert_eq!(e(pa(&[("0a", "b")], None, None)), "invalid label set: invalid name \"0a\"");
+        assert_eq!(
+            e(pa(&[("0a", "b")], None, None)),
+            "invalid label set: invalid name \"0a\""
+        );
         let mut a = pa(&[("a", "b")], None, None);
         a.annotations = LabelSet::new([("bad-name", "x")]);
-        assert_eq!(e(a.clone()), "invalid annotations: invalid name \"bad-name\"");
+        assert_eq!(
+            e(a.clone()),
+            "invalid annotations: invalid name \"bad-name\""
+        );
         assert!(a.to_alert_with(t(0), RT, LabelNameValidation::Utf8).is_ok());
-        let ok = pa(&[("a", "b"), ("empty", "")], None, None).to_alert(t(0), RT).unwrap();
+        let ok = pa(&[("a", "b"), ("empty", "")], None, None)
+            .to_alert(t(0), RT)
+            .unwrap();
         assert_eq!(ok.labels, LabelSet::new([("a", "b")]));
     }
 

@@ -15,8 +15,8 @@ use std::fmt;
 use am_model::alert::ZERO_TIME;
 use am_model::labels::LabelSet;
 use jiff::Timestamp;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::json;
 use smol_str::SmolStr;
 
@@ -53,7 +53,10 @@ impl BodyError {
 
     /// The `message` text of the body.
     pub fn message(&self) -> &str {
-        self.body.get("message").and_then(|m| m.as_str()).unwrap_or("")
+        self.body
+            .get("message")
+            .and_then(|m| m.as_str())
+            .unwrap_or("")
     }
 
     /// The go-openapi `code` of the body.
@@ -75,7 +78,10 @@ fn reason(e: &serde_json::Error) -> String {
 }
 
 /// Reads the first JSON value of `body`; `None` when the body holds only whitespace.
-fn first_value<'de, T: Deserialize<'de>>(body: &'de [u8], param: &str) -> Result<Option<T>, BodyError> {
+fn first_value<'de, T: Deserialize<'de>>(
+    body: &'de [u8],
+    param: &str,
+) -> Result<Option<T>, BodyError> {
     let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<T>();
     match stream.next() {
         None => Ok(None),
@@ -96,7 +102,8 @@ impl<'de> Deserialize<'de> for GoLabels {
                 f.write_str("a map of strings")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<GoLabels, A::Error> {
-                let mut pairs: Vec<(SmolStr, SmolStr)> = Vec::with_capacity(m.size_hint().unwrap_or(4).min(64));
+                let mut pairs: Vec<(SmolStr, SmolStr)> =
+                    Vec::with_capacity(m.size_hint().unwrap_or(4).min(64));
                 while let Some((k, v)) = m.next_entry::<SmolStr, Option<SmolStr>>()? {
                     pairs.push((k, v.unwrap_or_default()));
                 }
@@ -138,8 +145,25 @@ fields!(AlertField {
     GeneratorUrl = "generatorURL",
 });
 
-#[derive(Default)]
-struct RawAlert {
+/// A time field type for [`RawAlert`]: `strfmt.DateTime` (v2) or Go `time.Time` (v1).
+trait WireTime<'de>: Deserialize<'de> {
+    fn get(self) -> Timestamp;
+}
+
+impl WireTime<'_> for DateTime {
+    fn get(self) -> Timestamp {
+        self.0
+    }
+}
+
+impl WireTime<'_> for crate::time::GoTime {
+    fn get(self) -> Timestamp {
+        self.0
+    }
+}
+
+struct RawAlert<T> {
+    _time: std::marker::PhantomData<T>,
     labels: Option<LabelSet>,
     annotations: Option<LabelSet>,
     starts_at: Option<Timestamp>,
@@ -147,32 +171,47 @@ struct RawAlert {
     generator_url: String,
 }
 
-impl<'de> Deserialize<'de> for RawAlert {
+impl<T> Default for RawAlert<T> {
+    fn default() -> Self {
+        RawAlert {
+            _time: std::marker::PhantomData,
+            labels: None,
+            annotations: None,
+            starts_at: None,
+            ends_at: None,
+            generator_url: String::new(),
+        }
+    }
+}
+
+impl<'de, T: WireTime<'de>> Deserialize<'de> for RawAlert<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawAlert;
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: WireTime<'de>> Visitor<'de> for V<T> {
+            type Value = RawAlert<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an alert object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<RawAlert, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<RawAlert<T>, A::Error> {
                 let mut a = RawAlert::default();
                 while let Some(k) = m.next_key::<AlertField>()? {
                     match k {
-                        AlertField::Labels => a.labels = m.next_value::<Option<GoLabels>>()?.map(|l| l.0),
+                        AlertField::Labels => {
+                            a.labels = m.next_value::<Option<GoLabels>>()?.map(|l| l.0)
+                        }
                         AlertField::Annotations => {
                             if let Some(l) = m.next_value::<Option<GoLabels>>()? {
                                 a.annotations = Some(l.0);
                             }
                         }
                         AlertField::StartsAt => {
-                            if let Some(t) = m.next_value::<Option<DateTime>>()? {
-                                a.starts_at = Some(t.0);
+                            if let Some(t) = m.next_value::<Option<T>>()? {
+                                a.starts_at = Some(t.get());
                             }
                         }
                         AlertField::EndsAt => {
-                            if let Some(t) = m.next_value::<Option<DateTime>>()? {
-                                a.ends_at = Some(t.0);
+                            if let Some(t) = m.next_value::<Option<T>>()? {
+                                a.ends_at = Some(t.get());
                             }
                         }
                         AlertField::GeneratorUrl => {
@@ -188,7 +227,7 @@ impl<'de> Deserialize<'de> for RawAlert {
                 Ok(a)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(std::marker::PhantomData))
     }
 }
 
@@ -199,7 +238,7 @@ impl<'de> Deserialize<'de> for RawAlert {
 /// # Errors
 /// [`BodyError`] with status 400 or 422 as described in the module docs.
 pub fn decode_postable_alerts(body: &[u8]) -> Result<Vec<PostableAlert>, BodyError> {
-    let raw: Option<Option<Vec<Option<RawAlert>>>> = first_value(body, "alerts")?;
+    let raw: Option<Option<Vec<Option<RawAlert<DateTime>>>>> = first_value(body, "alerts")?;
     let Some(raw) = raw else {
         return Err(BodyError::required("alerts"));
     };
@@ -309,7 +348,9 @@ impl<'de> Deserialize<'de> for RawSilence {
                         SilenceField::StartsAt => {
                             s.starts_at = m.next_value::<Option<DateTime>>()?.map(|t| t.0)
                         }
-                        SilenceField::EndsAt => s.ends_at = m.next_value::<Option<DateTime>>()?.map(|t| t.0),
+                        SilenceField::EndsAt => {
+                            s.ends_at = m.next_value::<Option<DateTime>>()?.map(|t| t.0)
+                        }
                         SilenceField::CreatedBy => s.created_by = m.next_value()?,
                         SilenceField::Comment => s.comment = m.next_value()?,
                         SilenceField::Other => {
@@ -337,9 +378,13 @@ pub fn decode_postable_silence(body: &[u8]) -> Result<PostableSilence, BodyError
     };
     let raw = raw.unwrap_or_default();
     let comment = raw.comment.ok_or_else(|| BodyError::required("comment"))?;
-    let created_by = raw.created_by.ok_or_else(|| BodyError::required("createdBy"))?;
+    let created_by = raw
+        .created_by
+        .ok_or_else(|| BodyError::required("createdBy"))?;
     let ends_at = raw.ends_at.ok_or_else(|| BodyError::required("endsAt"))?;
-    let raw_matchers = raw.matchers.ok_or_else(|| BodyError::required("matchers"))?;
+    let raw_matchers = raw
+        .matchers
+        .ok_or_else(|| BodyError::required("matchers"))?;
     if raw_matchers.is_empty() {
         return Err(BodyError::new(
             422,
@@ -350,9 +395,15 @@ pub fn decode_postable_silence(body: &[u8]) -> Result<PostableSilence, BodyError
     let mut matchers = Vec::with_capacity(raw_matchers.len());
     for (i, m) in raw_matchers.into_iter().enumerate() {
         let m = m.unwrap_or_default();
-        let is_regex = m.is_regex.ok_or_else(|| BodyError::required(&format!("matchers.{i}.isRegex")))?;
-        let name = m.name.ok_or_else(|| BodyError::required(&format!("matchers.{i}.name")))?;
-        let value = m.value.ok_or_else(|| BodyError::required(&format!("matchers.{i}.value")))?;
+        let is_regex = m
+            .is_regex
+            .ok_or_else(|| BodyError::required(&format!("matchers.{i}.isRegex")))?;
+        let name = m
+            .name
+            .ok_or_else(|| BodyError::required(&format!("matchers.{i}.name")))?;
+        let value = m
+            .value
+            .ok_or_else(|| BodyError::required(&format!("matchers.{i}.value")))?;
         matchers.push(Matcher {
             is_equal: m.is_equal.unwrap_or(true),
             is_regex,
@@ -360,7 +411,9 @@ pub fn decode_postable_silence(body: &[u8]) -> Result<PostableSilence, BodyError
             value,
         });
     }
-    let starts_at = raw.starts_at.ok_or_else(|| BodyError::required("startsAt"))?;
+    let starts_at = raw
+        .starts_at
+        .ok_or_else(|| BodyError::required("startsAt"))?;
     Ok(PostableSilence {
         id: raw.id.unwrap_or_default(),
         comment,
@@ -371,13 +424,30 @@ pub fn decode_postable_silence(body: &[u8]) -> Result<PostableSilence, BodyError
     })
 }
 
-/// The v1 API's alert decoding (0.26 `api/v1` `receive`): the same JSON rules, but missing labels
-/// are left empty (the `Validate()` step reports them) and errors are plain text for the
-/// `bad_data` envelope.
+/// The v1 API's alert decoding (0.26 `api/v1` `receive`): the same JSON rules, but times are
+/// strict RFC3339, label and annotation names must be legacy-valid already while decoding
+/// (`"x" is not a valid label name`), missing labels are left empty (the `Validate()` step
+/// reports them), `generatorURL` is not checked, and errors are plain text for the `bad_data`
+/// envelope.
 pub(crate) fn decode_alerts_v1(body: &[u8]) -> Result<Vec<PostableAlert>, String> {
-    let raw: Option<Option<Vec<Option<RawAlert>>>> =
+    let raw: Option<Option<Vec<Option<RawAlert<crate::time::GoTime>>>>> =
         first_value(body, "alerts").map_err(|e| e.message().to_owned())?;
     let raw = raw.ok_or_else(|| "EOF".to_owned())?.unwrap_or_default();
+    // `model.LabelSet.UnmarshalJSON` rejects invalid (legacy) names while decoding.
+    let check = |ls: &Option<LabelSet>| match ls.as_ref().and_then(|l| {
+        l.names()
+            .find(|n| !am_model::labels::is_valid_legacy_label_name(n))
+    }) {
+        Some(n) => Err(format!(
+            "{} is not a valid label name",
+            am_model::go_quote::quote(n)
+        )),
+        None => Ok(()),
+    };
+    for a in raw.iter().flatten() {
+        check(&a.labels)?;
+        check(&a.annotations)?;
+    }
     Ok(raw
         .into_iter()
         .map(|a| {

@@ -8,8 +8,8 @@ mod uri;
 mod writer;
 
 pub use convert::{LabelNameValidation, ZERO_DATETIME};
-pub use decode::{BodyError, decode_postable_alerts, decode_postable_silence};
 pub(crate) use decode::decode_alerts_v1;
+pub use decode::{BodyError, decode_postable_alerts, decode_postable_silence};
 pub use models::{
     AlertGroup, AlertState, AlertStatus, AlertmanagerConfig, AlertmanagerStatus, ApiError,
     ClusterStatus, GettableAlert, GettableSilence, Matcher, PeerStatus, PostSilenceResponse,

@@ -114,7 +114,11 @@ pub struct GettableAlert {
     #[serde(rename = "updatedAt")]
     pub updated_at: DateTime,
     /// Generator URL (omitted when empty).
-    #[serde(rename = "generatorURL", default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "generatorURL",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
     pub generator_url: String,
     /// Labels.
     pub labels: LabelSet,

@@ -57,9 +57,11 @@ pub fn write_gettable_alert<S: AsRef<str>>(
     write_time(out, alert.ends_at);
     out.extend_from_slice(b",\"fingerprint\":\"");
     let fp = fingerprint.0;
-    for shift in (0..16).rev() {
-        out.push(HEX[((fp >> (shift * 4)) & 0xF) as usize]);
+    let mut hex = [0u8; 16];
+    for (i, h) in hex.iter_mut().enumerate() {
+        *h = HEX[((fp >> ((15 - i) * 4)) & 0xF) as usize];
     }
+    out.extend_from_slice(&hex);
     out.extend_from_slice(b"\",\"receivers\":[");
     for (i, r) in receivers.iter().enumerate() {
         if i > 0 {

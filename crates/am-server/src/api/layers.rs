@@ -34,6 +34,15 @@ pub(crate) struct ApiMetrics {
 
 impl ApiMetrics {
     fn new(r: &crate::metrics::Registry) -> ApiMetrics {
+        let m = ApiMetrics::register(r);
+        // Upstream creates these series at start (value 0).
+        m.received.with(&["firing", "v2"]);
+        m.received.with(&["resolved", "v2"]);
+        m.invalid.with(&["v2"]);
+        m
+    }
+
+    fn register(r: &crate::metrics::Registry) -> ApiMetrics {
         ApiMetrics {
             duration: r.histogram_vec(
                 "alertmanager_http_request_duration_seconds",
@@ -119,9 +128,7 @@ pub(crate) fn build(deps: ApiDeps) -> Router {
     } else {
         super::v1::gone_routes()
     };
-    let inner: Router<St> = super::ops::routes()
-        .nest("/api/v2", v2)
-        .nest("/api/v1", v1);
+    let inner: Router<St> = super::ops::routes().nest("/api/v2", v2).nest("/api/v1", v1);
     let app = if prefix == "/" {
         inner
     } else {
@@ -131,9 +138,12 @@ pub(crate) fn build(deps: ApiDeps) -> Router {
             axum::routing::get(move || async move { redirect(&target) }),
         )
     };
-    app.route_layer(middleware::from_fn_with_state(shared.clone(), limit_and_observe))
-        .layer(DefaultBodyLimit::max(max_body))
-        .with_state(shared)
+    app.route_layer(middleware::from_fn_with_state(
+        shared.clone(),
+        limit_and_observe,
+    ))
+    .layer(DefaultBodyLimit::max(max_body))
+    .with_state(shared)
 }
 
 fn redirect(target: &str) -> Response {
@@ -200,7 +210,10 @@ impl Drop for Observe {
 async fn limit_and_observe(State(s): State<St>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().as_str().to_ascii_lowercase();
-    let handler = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let handler = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
     let in_flight = if req.method() == Method::GET {
         match s.get_slots.clone().try_acquire_owned() {
             Ok(permit) => {
@@ -279,12 +292,7 @@ pub(crate) fn text(status: StatusCode, body: String) -> Response {
 
 /// A JSON response from already encoded bytes.
 pub(crate) fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// A JSON response of a serializable value (Go's encoding rules).

@@ -35,7 +35,10 @@ async fn ready(State(s): State<St>) -> Response {
     if is_ready(&s) {
         (StatusCode::OK, "OK").into_response()
     } else {
-        text(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable".to_owned())
+        text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable".to_owned(),
+        )
     }
 }
 
@@ -64,7 +67,10 @@ async fn metrics(State(s): State<St>) -> Response {
         .unwrap_or_default();
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()

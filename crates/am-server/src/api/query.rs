@@ -67,7 +67,9 @@ mod tests {
 
     #[test]
     fn binder_rules() {
-        let q = Query::parse(Some("filter=a%3D%22b%22&filter=c%3D~%22d%22&active=false&active=&silenced=YES&receiver=x&receiver=y"));
+        let q = Query::parse(Some(
+            "filter=a%3D%22b%22&filter=c%3D~%22d%22&active=false&active=&silenced=YES&receiver=x&receiver=y",
+        ));
         assert_eq!(q.all("filter"), vec!["a=\"b\"", "c=~\"d\""]);
         // go-swagger binds the last raw value; an empty one means "use the default".
         assert!(q.flag("active"));

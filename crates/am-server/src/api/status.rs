@@ -120,10 +120,22 @@ mod tests {
     #[test]
     fn filter_semantics_for_empty_values() {
         let ls = LabelSet::new([("a", "1"), ("b", "2")]);
-        assert!(labels_match(&m("c=\"\""), &ls), "= \"\" matches a missing label");
-        assert!(!labels_match(&m("a=\"\""), &ls), "= \"\" does not match a set label");
-        assert!(labels_match(&m("a!=\"\""), &ls), "!= \"\" passes a present label");
-        assert!(!labels_match(&m("c!=\"\""), &ls), "!= \"\" rejects a missing label");
+        assert!(
+            labels_match(&m("c=\"\""), &ls),
+            "= \"\" matches a missing label"
+        );
+        assert!(
+            !labels_match(&m("a=\"\""), &ls),
+            "= \"\" does not match a set label"
+        );
+        assert!(
+            labels_match(&m("a!=\"\""), &ls),
+            "!= \"\" passes a present label"
+        );
+        assert!(
+            !labels_match(&m("c!=\"\""), &ls),
+            "!= \"\" rejects a missing label"
+        );
         assert!(labels_match(&m("a=~\"1|3\""), &ls));
         assert!(!labels_match(&m("b!~\"2\""), &ls));
         assert!(labels_match(&m("c!~\"x\""), &ls));
@@ -131,7 +143,9 @@ mod tests {
 
     #[test]
     fn receiver_regex_is_anchored() {
-        let re = receiver_regex(Some("team-.")).expect("valid").expect("some");
+        let re = receiver_regex(Some("team-."))
+            .expect("valid")
+            .expect("some");
         assert!(re.is_match("team-a"));
         assert!(!re.is_match("xteam-a"));
         assert!(!re.is_match("team-ab"));

@@ -2,6 +2,7 @@
 //! [`Silencer`], routing tree, inhibitor and dispatcher; small fakes only for the app's traits.
 
 mod fixture;
+mod go_shapes;
+mod perf;
 mod v1_tests;
 mod v2_tests;
-mod go_shapes;

@@ -4,11 +4,11 @@
 //! response. `data.cluster` repeats `data.clusterStatus` (alertmesh extension for the
 //! published `jq .data.cluster` checks).
 
+use am_api::time::GoTime;
 use am_api::v1::{
     Alert as V1Alert, AlertStatus as V1Status, ClusterStatus, Envelope, ErrorType, Matcher,
     PeerStatus, Silence as V1Silence, SilenceId, SilenceStatus, StatusData, decode_alerts,
 };
-use am_api::time::GoTime;
 use am_model::alert::ZERO_TIME;
 use am_model::matcher::parse::parse_matchers_classic;
 use am_model::matcher::{GoRegex, MatchType, Matcher as ModelMatcher};
@@ -29,7 +29,10 @@ use super::v2_alerts::ingest_postable;
 use crate::silence::{Silence, SilenceError, SilenceQuery, SilenceState, build_matchers};
 
 const CORS: [(&str, &str); 5] = [
-    ("access-control-allow-headers", "Accept, Authorization, Content-Type, Origin"),
+    (
+        "access-control-allow-headers",
+        "Accept, Authorization, Content-Type, Origin",
+    ),
     ("access-control-allow-methods", "GET, POST, DELETE, OPTIONS"),
     ("access-control-allow-origin", "*"),
     ("access-control-expose-headers", "Date"),
@@ -59,8 +62,7 @@ pub(crate) fn gone_routes() -> Router<St> {
 async fn cors(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     for (k, v) in CORS {
-        resp.headers_mut()
-            .insert(k, HeaderValue::from_static(v));
+        resp.headers_mut().insert(k, HeaderValue::from_static(v));
     }
     resp
 }
@@ -114,31 +116,33 @@ async fn status(State(s): State<St>) -> Response {
 
 async fn receivers(State(s): State<St>) -> Response {
     let rt = s.deps.runtime.current();
-    let names: Vec<&str> = rt.config.receivers.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = rt
+        .config
+        .receivers
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
     respond(names)
 }
 
-fn bool_param(q: &Query, name: &str) -> Result<bool, Response> {
+fn bool_param(q: &Query, name: &str) -> Result<bool, String> {
     match q.first(name) {
         "" | "true" => Ok(true),
         "false" => Ok(false),
-        v => Err(respond_error(
-            ErrorType::BadData,
-            &format!(
-                "parameter {} can either be 'true' or 'false', not {}",
-                am_model::go_quote::quote(name),
-                am_model::go_quote::quote(v)
-            ),
+        v => Err(format!(
+            "parameter {} can either be 'true' or 'false', not {}",
+            am_model::go_quote::quote(name),
+            am_model::go_quote::quote(v)
         )),
     }
 }
 
-fn classic_filter(q: &Query) -> Result<Vec<ModelMatcher>, Response> {
+fn classic_filter(q: &Query) -> Result<Vec<ModelMatcher>, String> {
     match q.first("filter") {
         "" => Ok(Vec::new()),
         f => parse_matchers_classic(f)
             .map(|m| m.into_vec())
-            .map_err(|e| respond_error(ErrorType::BadData, &e.to_string())),
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -146,13 +150,16 @@ async fn list_alerts(State(s): State<St>, RawQuery(q): RawQuery) -> Response {
     let q = Query::parse(q.as_deref());
     let matchers = match classic_filter(&q) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return respond_error(ErrorType::BadData, &e),
     };
     let mut flags = [true; 4];
-    for (i, name) in ["active", "silenced", "inhibited", "unprocessed"].iter().enumerate() {
+    for (i, name) in ["active", "silenced", "inhibited", "unprocessed"]
+        .iter()
+        .enumerate()
+    {
         match bool_param(&q, name) {
             Ok(b) => flags[i] = b,
-            Err(r) => return r,
+            Err(e) => return respond_error(ErrorType::BadData, &e),
         }
     }
     let [show_active, show_silenced, show_inhibited, _unprocessed] = flags;
@@ -196,7 +203,12 @@ fn v1_alerts(
         if err.is_some() {
             return;
         }
-        let receivers: Vec<String> = rt.tree.receivers(&a.labels).iter().map(|r| r.to_string()).collect();
+        let receivers: Vec<String> = rt
+            .tree
+            .receivers(&a.labels)
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
         if let Some(re) = re
             && !receivers.iter().any(|r| re.is_match(r))
         {
@@ -300,7 +312,10 @@ async fn set_silence(State(s): State<St>, body: Bytes) -> Response {
     };
     let now = s.deps.clock.now();
     if sil.starts_at == sil.ends_at {
-        return respond_error(ErrorType::BadData, "start time must not be equal to end time");
+        return respond_error(
+            ErrorType::BadData,
+            "start time must not be equal to end time",
+        );
     }
     if sil.ends_at.0 < now {
         return respond_error(ErrorType::BadData, "end time can't be in the past");
@@ -349,13 +364,17 @@ async fn list_silences(State(s): State<St>, RawQuery(q): RawQuery) -> Response {
     let q = Query::parse(q.as_deref());
     let matchers = match classic_filter(&q) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(e) => return respond_error(ErrorType::BadData, &e),
     };
     let now = s.deps.clock.now();
     let mut groups: [Vec<V1Silence>; 3] = Default::default();
     for sil in s.deps.silences.query(&SilenceQuery::default(), now) {
         let filtered = match_filter_labels(&matchers, |n| {
-            sil.matchers.iter().rev().find(|m| m.name() == n).map(|m| m.value())
+            sil.matchers
+                .iter()
+                .rev()
+                .find(|m| m.name() == n)
+                .map(|m| m.value())
         });
         if !filtered {
             continue;
@@ -370,7 +389,7 @@ async fn list_silences(State(s): State<St>, RawQuery(q): RawQuery) -> Response {
     let [mut active, mut pending, mut expired] = groups;
     active.sort_by_key(|s| s.ends_at);
     pending.sort_by_key(|s| s.starts_at);
-    expired.sort_by(|a, b| b.ends_at.cmp(&a.ends_at));
+    expired.sort_by_key(|s| std::cmp::Reverse(s.ends_at));
     active.extend(pending);
     active.extend(expired);
     respond(active)

@@ -5,12 +5,12 @@
 
 use std::cmp::Ordering;
 
+use am_api::DateTime;
 use am_api::v2::{
     AlertmanagerConfig, AlertmanagerStatus, ClusterStatus, GettableSilence, Matcher as WireMatcher,
     PostSilenceResponse, Receiver, SilenceState as WireState, SilenceStatus,
     decode_postable_silence,
 };
-use am_api::DateTime;
 use am_model::matcher::Matcher;
 use axum::Router;
 use axum::body::Bytes;
@@ -227,7 +227,10 @@ async fn post_silences(State(s): State<St>, body: Bytes) -> Response {
     let matchers = match build_matchers(raw, s.deps.options.matcher_mode) {
         Ok(m) => m,
         Err(e) => {
-            return json_string(StatusCode::BAD_REQUEST, &SilenceError::Invalid(e).to_string());
+            return json_string(
+                StatusCode::BAD_REQUEST,
+                &SilenceError::Invalid(e).to_string(),
+            );
         }
     };
     let sil = Silence {

@@ -28,7 +28,9 @@ use tokio::sync::mpsc;
 use super::RuntimeView;
 use super::layers::{St, json, json_string};
 use super::query::Query;
-use super::status::{StateFlags, StatusComputer, ended, labels_match, parse_filter, receiver_regex};
+use super::status::{
+    StateFlags, StatusComputer, ended, labels_match, parse_filter, receiver_regex,
+};
 use crate::dispatch::alert_order;
 use crate::provider::CHUNK;
 

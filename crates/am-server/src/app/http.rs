@@ -26,9 +26,15 @@ impl RuntimeSource for Node {
 }
 
 impl Ingest for Node {
-    fn ingest(&self, alerts: Vec<Alert>, _now: Timestamp) -> Result<(), String> {
-        let _ = alerts;
-        Err("not wired".into())
+    fn ingest(&self, alerts: Vec<Alert>, now: Timestamp) -> Result<(), String> {
+        let (stored, _refused) = self.store_batch(alerts, now);
+        if !stored.is_empty() {
+            let runtime = self.runtime();
+            tokio::spawn(async move {
+                runtime.dispatcher.send(stored).await;
+            });
+        }
+        Ok(())
     }
 }
 

@@ -220,6 +220,16 @@ impl Node {
     /// the dispatcher. Returns one result per input alert, in order.
     pub async fn ingest(&self, alerts: Vec<Alert>) -> Vec<IngestResult> {
         let now = self.core.clock.now();
+        let (stored, out) = self.store_batch(alerts, now);
+        if !stored.is_empty() {
+            self.runtime.load().dispatcher.send(stored).await;
+        }
+        out
+    }
+
+    /// Stores a batch and lets the inhibitor see the stored versions; returns them (for the
+    /// dispatcher) and one result per input alert.
+    fn store_batch(&self, alerts: Vec<Alert>, now: Timestamp) -> (Vec<Alert>, Vec<IngestResult>) {
         let results = self.core.store.put_batch(alerts, now);
         let mut stored = Vec::with_capacity(results.len());
         let mut out = Vec::with_capacity(results.len());
@@ -233,13 +243,12 @@ impl Node {
             }
         }
         if !stored.is_empty() {
-            // Loaded after the store write: a reload that swaps in a new runtime after this
-            // point re-reads the store, so no alert misses the current dispatcher.
-            let runtime = self.runtime.load();
-            runtime.inhibitor.observe_batch(&stored, now);
-            runtime.dispatcher.send(stored).await;
+            // The runtime is loaded after the store write: a reload that swaps in a new
+            // runtime after this point re-reads the store, so no alert misses the current
+            // dispatcher or inhibitor.
+            self.runtime.load().inhibitor.observe_batch(&stored, now);
         }
-        out
+        (stored, out)
     }
 
     /// Applies a new configuration (upstream's reload): builds a new runtime, swaps it in,

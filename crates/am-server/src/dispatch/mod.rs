@@ -17,6 +17,8 @@ pub mod task;
 #[cfg(test)]
 mod core_tests;
 #[cfg(test)]
+mod go_tests;
+#[cfg(test)]
 mod task_tests;
 
 use std::cmp::Ordering;

@@ -7,6 +7,11 @@
 //! Each rule keeps its sources in buckets keyed by a hash of the `equal` label values, so a
 //! target finds its candidate sources in O(1). A rule whose target matchers do not match costs
 //! only the matcher evaluation (equality matchers are checked before regex ones).
+//!
+//! Upstream's subscription first replays every stored alert, so an inhibitor built on (re)load
+//! must be fed the store's current alerts ([`Inhibitor::observe_batch`]) before it is used.
+//! Which inhibiting source is reported when several qualify is unspecified upstream (map order);
+//! here it is the earliest cached one in its bucket.
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -307,5 +312,7 @@ impl Inhibitor {
     }
 }
 
+#[cfg(test)]
+mod go_tests;
 #[cfg(test)]
 mod tests;

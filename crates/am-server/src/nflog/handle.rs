@@ -2,6 +2,7 @@
 //! maintenance around the sans-IO [`Nflog`] core). Critical sections are short: snapshots
 //! copy `Arc`s of the entries under the read lock and encode outside it.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use parking_lot::RwLock;
 
 use super::{DecodeError, Entry, GcError, Nflog, ReceiverKey};
 use crate::metrics::{Counter, DEFAULT_BUCKETS, Gauge, Histogram, Registry};
+use crate::persist::{self, PersistError};
 
 /// Receives the snapshot bytes in [`NflogHandle::maintenance`] (writes the file atomically).
 pub type SnapshotWriter<'a> = &'a mut dyn FnMut(&[u8]) -> std::io::Result<()>;
@@ -23,6 +25,22 @@ pub enum MaintenanceError {
     /// Writing the snapshot failed.
     #[error("writing notification log snapshot: {0}")]
     Write(#[from] std::io::Error),
+}
+
+/// Errors of [`NflogHandle::load_file`].
+#[derive(Debug, thiserror::Error)]
+pub enum LoadFileError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Read(#[from] PersistError),
+    /// The file is not a valid notification log snapshot.
+    #[error("notification log snapshot {path}: {source}")]
+    Decode {
+        /// The snapshot file.
+        path: std::path::PathBuf,
+        /// What was wrong.
+        source: DecodeError,
+    },
 }
 
 /// Why a query found nothing (upstream counts both in `query_errors_total`).
@@ -260,5 +278,35 @@ impl NflogHandle {
             }
         }
         res
+    }
+
+    /// [`NflogHandle::maintenance`] writing the snapshot atomically to `path` (upstream
+    /// `<storage.path>/nflog`); `None` only garbage-collects.
+    pub fn maintenance_file(
+        &self,
+        now: Timestamp,
+        path: Option<&Path>,
+    ) -> Result<usize, MaintenanceError> {
+        let Some(path) = path else {
+            return self.maintenance(now, None);
+        };
+        let mut write = |b: &[u8]| {
+            persist::write_atomic(path, b)
+                .map(|_| ())
+                .map_err(std::io::Error::other)
+        };
+        self.maintenance(now, Some(&mut write))
+    }
+
+    /// Loads the snapshot file at `path` if it exists (upstream `New` with `SnapshotFile`);
+    /// returns the number of entries loaded (0 for a missing file).
+    pub fn load_file(&self, path: &Path) -> Result<usize, LoadFileError> {
+        match persist::read(path)? {
+            None => Ok(0),
+            Some(bytes) => self.load(&bytes).map_err(|source| LoadFileError::Decode {
+                path: path.to_owned(),
+                source,
+            }),
+        }
     }
 }

@@ -16,7 +16,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use am_model::group_key::nflog_state_key;
 
-pub use handle::{MaintenanceError, NflogHandle, QueryError, SnapshotWriter};
+pub use handle::{LoadFileError, MaintenanceError, NflogHandle, QueryError, SnapshotWriter};
 pub use pb::DecodeError;
 use pb::{PbEntry, PbMeshEntry, PbReceiver, PbTimestamp};
 
@@ -74,13 +74,13 @@ impl Entry {
     /// Whether every hash in `subset` was firing at the last notification
     /// (`Entry.IsFiringSubset`).
     pub fn is_firing_subset<'a>(&self, subset: impl IntoIterator<Item = &'a u64>) -> bool {
-        subset.into_iter().all(|h| self.firing_alerts.contains(h))
+        is_subset(&self.firing_alerts, subset)
     }
 
     /// Whether every hash in `subset` was resolved at the last notification
     /// (`Entry.IsResolvedSubset`).
     pub fn is_resolved_subset<'a>(&self, subset: impl IntoIterator<Item = &'a u64>) -> bool {
-        subset.into_iter().all(|h| self.resolved_alerts.contains(h))
+        is_subset(&self.resolved_alerts, subset)
     }
 
     /// The protobuf form (as written to snapshots and gossip).
@@ -136,6 +136,16 @@ impl Entry {
         pb::write_delimited(&mut out, &self.to_pb());
         out
     }
+}
+
+/// Whether every hash of `subset` is in `set` (a hash set for all but tiny lists).
+fn is_subset<'a>(set: &[u64], subset: impl IntoIterator<Item = &'a u64>) -> bool {
+    if set.len() <= 16 {
+        return subset.into_iter().all(|h| set.contains(h));
+    }
+    let index: std::collections::HashSet<u64, nohash_hasher::BuildNoHashHasher<u64>> =
+        set.iter().copied().collect();
+    subset.into_iter().all(|h| index.contains(h))
 }
 
 /// Decodes a snapshot or gossip payload into `(state key, entry)` pairs, a later duplicate
@@ -311,7 +321,7 @@ impl Nflog {
     }
 
     /// Decodes a gossip payload and merges every entry (upstream `Log.Merge`). Nothing is
-    /// merged when the payload does not decode. Returns the entries that were taken (upstream
+    /// merged when the payload does not decode. Returns how many entries were taken (upstream
     /// re-broadcasts the payload when any was).
     pub fn merge_bytes(&mut self, bytes: &[u8], now: Timestamp) -> Result<usize, DecodeError> {
         let mut taken = 0;

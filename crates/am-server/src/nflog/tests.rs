@@ -301,3 +301,42 @@ fn handle_counts_queries_and_runs_maintenance() {
             .contains("alertmanager_nflog_gossip_messages_propagated_total 1\n")
     );
 }
+
+#[test]
+fn subset_checks_small_and_large() {
+    let mut e = entry(
+        "r",
+        "2024-01-01T00:00:00Z",
+        "2024-01-02T00:00:00Z",
+        (0..40).collect(),
+    );
+    e.resolved_alerts = vec![100, 200];
+    assert!(e.is_firing_subset(&[0, 39, 17]));
+    assert!(!e.is_firing_subset(&[0, 40]));
+    assert!(e.is_firing_subset(&[]));
+    assert!(e.is_resolved_subset(&[200]));
+    assert!(!e.is_resolved_subset(&[200, 1]));
+}
+
+#[test]
+fn handle_files_round_trip() {
+    let dir = am_testkit::tempdir();
+    let path = dir.path().join("nflog");
+    let now = ts("2024-01-01T00:00:00Z");
+    let h = NflogHandle::new(hours(120), &Registry::new());
+    assert_eq!(h.load_file(&path).unwrap(), 0, "missing file");
+    h.log(&recv("r", 1), GK, vec![5], vec![6], hours(3), now);
+    let size = h.maintenance_file(now, Some(&path)).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap().len(), size);
+    let h2 = NflogHandle::new(hours(120), &Registry::new());
+    assert_eq!(h2.load_file(&path).unwrap(), 1);
+    assert_eq!(
+        h2.query(&recv("r", 1), GK).unwrap().resolved_alerts,
+        vec![6]
+    );
+    std::fs::write(&path, [0x05, 0x0a]).unwrap();
+    assert!(matches!(
+        h2.load_file(&path),
+        Err(LoadFileError::Decode { .. })
+    ));
+}

@@ -132,30 +132,129 @@ mod tests {
     fn decision_table() {
         use NotifyReason::*;
         // (entry, firing, resolved, send_resolved, now, want)
-        let cases: Vec<(Option<LastNotification>, &[u64], &[u64], bool, i64, NotifyReason)> = vec![
+        type Case = (
+            Option<LastNotification>,
+            &'static [u64],
+            &'static [u64],
+            bool,
+            i64,
+            NotifyReason,
+        );
+        let cases: Vec<Case> = vec![
             // 1. no entry: notify iff something fires
             (None, &[1], &[], true, 0, FirstNotification),
             (None, &[], &[2], true, 0, DoNotNotify),
             (None, &[], &[], true, 0, DoNotNotify),
             // 2. firing not a subset of the entry's firing set
-            (Some(entry(0, &[1], &[])), &[1, 2], &[], true, 10, NewAlertsInGroup),
-            (Some(entry(0, &[], &[1])), &[1], &[], true, 10, FirstNotification),
-            (Some(entry(0, &[], &[])), &[3], &[], false, 10, FirstNotification),
+            (
+                Some(entry(0, &[1], &[])),
+                &[1, 2],
+                &[],
+                true,
+                10,
+                NewAlertsInGroup,
+            ),
+            (
+                Some(entry(0, &[], &[1])),
+                &[1],
+                &[],
+                true,
+                10,
+                FirstNotification,
+            ),
+            (
+                Some(entry(0, &[], &[])),
+                &[3],
+                &[],
+                false,
+                10,
+                FirstNotification,
+            ),
             // 3. nothing fires: notify iff the entry had firing alerts, even without send_resolved
-            (Some(entry(0, &[1], &[])), &[], &[1], false, 10, AllAlertsResolved),
-            (Some(entry(0, &[1], &[])), &[], &[1], true, 10, AllAlertsResolved),
-            (Some(entry(0, &[], &[1])), &[], &[1, 2], true, 10, DoNotNotify),
+            (
+                Some(entry(0, &[1], &[])),
+                &[],
+                &[1],
+                false,
+                10,
+                AllAlertsResolved,
+            ),
+            (
+                Some(entry(0, &[1], &[])),
+                &[],
+                &[1],
+                true,
+                10,
+                AllAlertsResolved,
+            ),
+            (
+                Some(entry(0, &[], &[1])),
+                &[],
+                &[1, 2],
+                true,
+                10,
+                DoNotNotify,
+            ),
             (Some(entry(0, &[], &[])), &[], &[], true, 7200, DoNotNotify),
             // 4. newly resolved alerts, only with send_resolved
-            (Some(entry(0, &[1, 2], &[])), &[1], &[2], true, 10, NewResolvedAlerts),
-            (Some(entry(0, &[1, 2], &[])), &[1], &[2], false, 10, DoNotNotify),
-            (Some(entry(0, &[1], &[2])), &[1], &[2], true, 10, DoNotNotify),
+            (
+                Some(entry(0, &[1, 2], &[])),
+                &[1],
+                &[2],
+                true,
+                10,
+                NewResolvedAlerts,
+            ),
+            (
+                Some(entry(0, &[1, 2], &[])),
+                &[1],
+                &[2],
+                false,
+                10,
+                DoNotNotify,
+            ),
+            (
+                Some(entry(0, &[1], &[2])),
+                &[1],
+                &[2],
+                true,
+                10,
+                DoNotNotify,
+            ),
             // firing set shrank without resolution: a subset, nothing new
-            (Some(entry(0, &[1, 2], &[])), &[1], &[], true, 10, DoNotNotify),
+            (
+                Some(entry(0, &[1, 2], &[])),
+                &[1],
+                &[],
+                true,
+                10,
+                DoNotNotify,
+            ),
             // 5. repeat interval: strictly before now - repeat
-            (Some(entry(0, &[1], &[])), &[1], &[], true, 3600, DoNotNotify),
-            (Some(entry(0, &[1], &[])), &[1], &[], true, 3601, RepeatIntervalElapsed),
-            (Some(entry(0, &[1], &[2])), &[1], &[2], false, 7200, RepeatIntervalElapsed),
+            (
+                Some(entry(0, &[1], &[])),
+                &[1],
+                &[],
+                true,
+                3600,
+                DoNotNotify,
+            ),
+            (
+                Some(entry(0, &[1], &[])),
+                &[1],
+                &[],
+                true,
+                3601,
+                RepeatIntervalElapsed,
+            ),
+            (
+                Some(entry(0, &[1], &[2])),
+                &[1],
+                &[2],
+                false,
+                7200,
+                RepeatIntervalElapsed,
+            ),
         ];
         for (i, (e, firing, resolved, send_resolved, now, want)) in cases.into_iter().enumerate() {
             let got = needs_update(
@@ -173,10 +272,19 @@ mod tests {
 
     #[test]
     fn reason_strings() {
-        assert_eq!(NotifyReason::FirstNotification.as_str(), "first notification");
+        assert_eq!(
+            NotifyReason::FirstNotification.as_str(),
+            "first notification"
+        );
         assert_eq!(NotifyReason::NewAlertsInGroup.as_str(), "new alerts added");
-        assert_eq!(NotifyReason::NewResolvedAlerts.as_str(), "some alerts resolved");
-        assert_eq!(NotifyReason::AllAlertsResolved.as_str(), "all alerts resolved");
+        assert_eq!(
+            NotifyReason::NewResolvedAlerts.as_str(),
+            "some alerts resolved"
+        );
+        assert_eq!(
+            NotifyReason::AllAlertsResolved.as_str(),
+            "all alerts resolved"
+        );
         assert_eq!(
             NotifyReason::RepeatIntervalElapsed.to_string(),
             "repeat interval elapsed"

@@ -87,8 +87,11 @@ pub trait NotificationLog: Send + Sync {
 /// `/api/v2/alerts/groups` (upstream `types.GroupMarker` of `MemMarker`). Cheap to clone.
 #[derive(Clone, Debug, Default)]
 pub struct GroupMarker {
-    groups: Arc<RwLock<HashMap<(String, String), Vec<String>>>>,
+    groups: Arc<RwLock<MutedGroups>>,
 }
+
+/// Interval names muting each (route id, group key).
+type MutedGroups = HashMap<(String, String), Vec<String>>;
 
 impl GroupMarker {
     /// An empty marker.
@@ -176,12 +179,12 @@ mod tests {
         assert_eq!(m.muted("r", "g"), (vec![], false));
         m.set_muted("r", "g", vec!["night".into()]);
         assert_eq!(m.muted("r", "g"), (vec!["night".to_string()], true));
-        assert_eq!(m.muted("r2", "g").1, false);
+        assert!(!m.muted("r2", "g").1);
         m.set_muted("r", "g", vec![]);
         assert_eq!(m.muted("r", "g"), (vec![], false));
         m.set_muted("r", "g", vec!["x".into()]);
         m.delete_by_group_key("r", "g");
-        assert_eq!(m.muted("r", "g").1, false);
+        assert!(!m.muted("r", "g").1);
     }
 
     #[test]

@@ -15,7 +15,9 @@ use std::time::Duration;
 use am_config::http_config::{HttpAuth, HttpClientConfig};
 use am_config::secret::ValueSource;
 use am_config::tls_config::{TlsConfig, TlsVersion};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
 
 /// Largest response body kept for error messages.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -111,7 +113,8 @@ fn apply_tls(
     tls: &TlsConfig,
 ) -> Result<reqwest::ClientBuilder, HttpClientError> {
     if let Some(ca) = &tls.ca {
-        let certs = reqwest::Certificate::from_pem_bundle(&pem(ca, "CA")?).map_err(invalid("CA"))?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem(ca, "CA")?).map_err(invalid("CA"))?;
         // Like Go: a configured CA replaces the system pool.
         b = b.tls_built_in_root_certs(false);
         for c in certs {
@@ -325,4 +328,63 @@ fn redact(e: reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(yaml: &str) -> HttpClientConfig {
+        let text = format!(
+            "route: {{receiver: r}}\nreceivers:\n  - name: r\n    webhook_configs:\n      - url: http://x/\n        http_config:\n{yaml}"
+        );
+        let c = am_config::load_str(&text, None, &am_config::LoadOptions::default()).unwrap();
+        c.receivers[0].webhook_configs[0].http_config.clone()
+    }
+
+    #[test]
+    fn unreadable_ca_fails_the_build() {
+        let c = config("          tls_config: {ca_file: /nonexistent/ca.pem}\n");
+        let e = HttpClient::new(&c, "ua").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("unable to read CA file /nonexistent/ca.pem:"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn credentials_are_read_per_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let pw = dir.path().join("pw");
+        std::fs::write(&pw, "s3cret\n").unwrap();
+        let c = config(&format!(
+            "          basic_auth: {{username: u, password_file: {}}}\n",
+            pw.display()
+        ));
+        let client = HttpClient::new(&c, "ua").unwrap();
+        // base64("u:s3cret")
+        assert_eq!(
+            client.authorization().unwrap().as_deref(),
+            Some("Basic dTpzM2NyZXQ=")
+        );
+        std::fs::write(&pw, "other").unwrap();
+        assert_eq!(
+            client.authorization().unwrap().as_deref(),
+            Some("Basic dTpvdGhlcg==")
+        );
+        std::fs::remove_file(&pw).unwrap();
+        assert!(
+            client
+                .authorization()
+                .unwrap_err()
+                .contains("unable to read")
+        );
+        let c = config("          authorization: {type: Token, credentials: abc}\n");
+        let client = HttpClient::new(&c, "ua").unwrap();
+        assert_eq!(
+            client.authorization().unwrap().as_deref(),
+            Some("Token abc")
+        );
+    }
 }

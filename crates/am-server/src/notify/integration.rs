@@ -157,14 +157,13 @@ pub fn build_receiver(
         )*};
     }
     for (idx, c) in receiver.webhook_configs.iter().enumerate() {
-        let client = HttpClient::new(&c.http_config, &options.user_agent).map_err(|source| {
-            BuildError {
+        let client =
+            HttpClient::new(&c.http_config, &options.user_agent).map_err(|source| BuildError {
                 receiver: name.clone(),
                 kind: "webhook",
                 idx,
                 source,
-            }
-        })?;
+            })?;
         let n = WebhookNotifier::new(c.clone(), Arc::clone(template), client);
         push("webhook", idx, c.send_resolved, Arc::new(n));
     }

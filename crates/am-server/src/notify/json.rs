@@ -35,7 +35,11 @@ pub fn write_str(out: &mut String, s: &str) {
         if let Some(e) = esc {
             out.push_str(e);
         } else if line_sep {
-            out.push_str(if c == '\u{2028}' { "\\u2028" } else { "\\u2029" });
+            out.push_str(if c == '\u{2028}' {
+                "\\u2028"
+            } else {
+                "\\u2029"
+            });
         } else {
             let b = c as u32 as u8;
             out.push_str("\\u00");
@@ -93,7 +97,10 @@ mod tests {
     fn go_escaping() {
         assert_eq!(s("plain"), r#""plain""#);
         assert_eq!(s("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(s("<a href='x'>&</a>"), r#""\u003ca href='x'\u003e\u0026\u003c/a\u003e""#);
+        assert_eq!(
+            s("<a href='x'>&</a>"),
+            r#""\u003ca href='x'\u003e\u0026\u003c/a\u003e""#
+        );
         assert_eq!(s("l1\nl2\r\t"), r#""l1\nl2\r\t""#);
         assert_eq!(s("\u{1}\u{8}\u{c}\u{1f}"), r#""\u0001\b\f\u001f""#);
         assert_eq!(s("x\u{2028}y\u{2029}"), r#""x\u2028y\u2029""#);
@@ -117,7 +124,10 @@ mod tests {
         let mut o = String::new();
         write_time(&mut o, &GoTime::zero());
         let utc = am_template::gotime::Location::utc();
-        write_time(&mut o, &GoTime::from_unix(1_700_000_000, 120_000_000, utc.clone()));
+        write_time(
+            &mut o,
+            &GoTime::from_unix(1_700_000_000, 120_000_000, utc.clone()),
+        );
         write_time(&mut o, &GoTime::from_unix(1_700_000_000, 0, utc));
         assert_eq!(
             o,

@@ -131,3 +131,30 @@ impl NotifyMetrics {
         self.suppressed.with(&[reason])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_are_pre_registered() {
+        let r = Registry::new();
+        let m = NotifyMetrics::new(&r);
+        let text = r.encode();
+        for line in [
+            "alertmanager_notifications_total{integration=\"webhook\"} 0",
+            "alertmanager_notifications_failed_total{integration=\"rocketchat\",reason=\"contextDeadlineExceeded\"} 0",
+            "alertmanager_notification_requests_failed_total{integration=\"email\"} 0",
+            "alertmanager_notification_latency_seconds_bucket{integration=\"jira\",le=\"20\"} 0",
+        ] {
+            assert!(text.contains(line), "{line} missing in\n{text}");
+        }
+        m.failed("webhook", Reason::ServerError).inc();
+        m.suppressed(SUPPRESSED_SILENCE).inc_by_u64(3);
+        // Registering again (a reload) keeps the values.
+        let again = NotifyMetrics::new(&r);
+        assert_eq!(again.failed("webhook", Reason::ServerError).get(), 1.0);
+        let text = r.encode();
+        assert!(text.contains("alertmanager_notifications_suppressed_total{reason=\"silence\"} 3"));
+    }
+}

@@ -32,6 +32,8 @@ pub use deps::{
     AlertMuter, GroupMarker, NflogReceiver, NotificationLog, Peer, SingleNode, TimeIntervals,
 };
 pub use error::{NotifyError, Reason};
-pub use integration::{BuildError, BuildOptions, Integration, NotifyContext, Notifier};
+pub use integration::{BuildError, BuildOptions, Integration, Notifier, NotifyContext};
 pub use metrics::NotifyMetrics;
-pub use pipeline::{FlushContext, IntegrationError, Pipeline, PipelineDeps, PipelineError};
+pub use pipeline::{
+    FlushContext, IntegrationError, Pipeline, PipelineDeps, PipelineError, flush_timeout,
+};

@@ -5,7 +5,8 @@
 //! recorded in the [`GroupMarker`]), drop silenced alerts, then for every integration of the
 //! receiver concurrently: wait `position × peer_timeout`, dedup against the notification log,
 //! send with retries, and log the notification. Everything is bounded by the flush deadline
-//! `max(group_interval, 10s) + position × peer_timeout` (upstream's dispatcher timeout).
+//! `max(group_interval, 10s) + position × peer_timeout` (upstream's dispatcher timeout,
+//! [`flush_timeout`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -31,6 +32,16 @@ use crate::clock::SharedClock;
 /// Upstream `notify.MinTimeout`: the shortest flush deadline.
 pub const MIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Upstream's dispatcher timeout: `max(group_interval, 10s) + position × peer_timeout`.
+pub fn flush_timeout(
+    group_interval: Duration,
+    position: usize,
+    peer_timeout: Duration,
+) -> Duration {
+    let pos = u32::try_from(position).unwrap_or(u32::MAX);
+    group_interval.max(MIN_TIMEOUT) + peer_timeout.saturating_mul(pos)
+}
+
 /// One flush of an aggregation group: what upstream passes in the pipeline's context.
 #[derive(Clone, Debug)]
 pub struct FlushContext {
@@ -42,7 +53,8 @@ pub struct FlushContext {
     pub group_labels: LabelSet,
     /// The route's id (`am_model::group_key::route_id`), for the group marker.
     pub route_id: String,
-    /// The route's `group_interval` (sets the deadline).
+    /// The route's `group_interval`: the flush deadline is [`flush_timeout`] of it (upstream's
+    /// dispatcher timeout `max(group_interval, 10s) + position × peer_timeout`).
     pub group_interval: Duration,
     /// The route's `repeat_interval`.
     pub repeat_interval: Duration,
@@ -101,9 +113,13 @@ pub enum PipelineError {
     Integrations(Vec<IntegrationError>),
 }
 
-/// The pipeline: receivers' integrations plus the shared stages.
+/// The pipeline: receivers' integrations plus the shared stages. Cheap to clone.
 #[derive(Clone)]
 pub struct Pipeline {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     receivers: HashMap<String, Arc<[Integration]>>,
     intervals: TimeIntervals,
     deps: PipelineDeps,
@@ -112,7 +128,7 @@ pub struct Pipeline {
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pipeline")
-            .field("receivers", &self.receivers)
+            .field("receivers", &self.inner.receivers)
             .finish_non_exhaustive()
     }
 }
@@ -151,28 +167,30 @@ impl Pipeline {
         deps: PipelineDeps,
     ) -> Pipeline {
         Pipeline {
-            receivers: receivers
-                .into_iter()
-                .map(|(name, list)| (name, Arc::from(list)))
-                .collect(),
-            intervals,
-            deps,
+            inner: Arc::new(Inner {
+                receivers: receivers
+                    .into_iter()
+                    .map(|(name, list)| (name, Arc::from(list)))
+                    .collect(),
+                intervals,
+                deps,
+            }),
         }
     }
 
     /// The integrations of `receiver`.
     pub fn integrations(&self, receiver: &str) -> Option<&[Integration]> {
-        self.receivers.get(receiver).map(|l| &**l)
+        self.inner.receivers.get(receiver).map(|l| &**l)
     }
 
     /// How many integrations all built receivers have (`alertmanager_integrations`).
     pub fn integration_count(&self) -> usize {
-        self.receivers.values().map(|l| l.len()).sum()
+        self.inner.receivers.values().map(|l| l.len()).sum()
     }
 
     /// The group marker the time-interval stages write.
     pub fn marker(&self) -> &GroupMarker {
-        &self.deps.marker
+        &self.inner.deps.marker
     }
 
     /// Runs the pipeline for one flush. `Ok` when every integration either sent, had nothing
@@ -180,10 +198,15 @@ impl Pipeline {
     ///
     /// # Errors
     /// See [`PipelineError`].
-    pub async fn exec(&self, ctx: &FlushContext, mut alerts: Vec<Alert>) -> Result<(), PipelineError> {
+    pub async fn exec(
+        &self,
+        ctx: &FlushContext,
+        mut alerts: Vec<Alert>,
+    ) -> Result<(), PipelineError> {
         let wait = self.cluster_wait();
         let deadline = Instant::now() + ctx.group_interval.max(MIN_TIMEOUT) + wait;
         let integrations = self
+            .inner
             .receivers
             .get(&ctx.receiver)
             .cloned()
@@ -197,12 +220,12 @@ impl Pipeline {
         if alerts.is_empty() {
             return Ok(());
         }
-        let ready = self.deps.peer.wait_ready();
+        let ready = self.inner.deps.peer.wait_ready();
         if tokio::time::timeout_at(deadline, ready).await.is_err() {
             return Err(PipelineError::NotSettled);
         }
-        let m = &self.deps.metrics;
-        if let Some(inhibitor) = &self.deps.inhibitor {
+        let m = &self.inner.deps.metrics;
+        if let Some(inhibitor) = &self.inner.deps.inhibitor {
             alerts = mute(alerts, &**inhibitor, ctx.now, m, SUPPRESSED_INHIBITION);
             if alerts.is_empty() {
                 return Ok(());
@@ -210,6 +233,7 @@ impl Pipeline {
         }
         if !ctx.active_time_intervals.is_empty() {
             let inside = self
+                .inner
                 .intervals
                 .containing(&ctx.active_time_intervals, ctx.now)
                 .map_err(PipelineError::TimeInterval)?;
@@ -219,7 +243,8 @@ impl Pipeline {
             } else {
                 ctx.active_time_intervals.clone()
             };
-            self.deps
+            self.inner
+                .deps
                 .marker
                 .set_muted(&ctx.route_id, &ctx.group_key, muted_by);
             if !active {
@@ -230,11 +255,13 @@ impl Pipeline {
         }
         if !ctx.mute_time_intervals.is_empty() {
             let inside = self
+                .inner
                 .intervals
                 .containing(&ctx.mute_time_intervals, ctx.now)
                 .map_err(PipelineError::TimeInterval)?;
             let muted = !inside.is_empty();
-            self.deps
+            self.inner
+                .deps
                 .marker
                 .set_muted(&ctx.route_id, &ctx.group_key, inside);
             if muted {
@@ -243,7 +270,7 @@ impl Pipeline {
                 return Ok(());
             }
         }
-        if let Some(silencer) = &self.deps.silencer {
+        if let Some(silencer) = &self.inner.deps.silencer {
             alerts = mute(alerts, &**silencer, ctx.now, m, SUPPRESSED_SILENCE);
             if alerts.is_empty() {
                 return Ok(());
@@ -272,8 +299,8 @@ impl Pipeline {
     }
 
     fn cluster_wait(&self) -> Duration {
-        let pos = u32::try_from(self.deps.peer.position()).unwrap_or(u32::MAX);
-        self.deps.peer_timeout.saturating_mul(pos)
+        let pos = u32::try_from(self.inner.deps.peer.position()).unwrap_or(u32::MAX);
+        self.inner.deps.peer_timeout.saturating_mul(pos)
     }
 
     /// Cluster wait, dedup, retry and set-notifies for one integration; `Some` on failure.
@@ -313,7 +340,7 @@ impl Pipeline {
                 firing.push(h);
             }
         }
-        let entry = match self.deps.nflog.query(&recv, &ctx.group_key) {
+        let entry = match self.inner.deps.nflog.query(&recv, &ctx.group_key) {
             Ok(e) => e,
             Err(e) => return fail(e),
         };
@@ -324,7 +351,7 @@ impl Pipeline {
             &resolved.iter().copied().collect(),
             integration.send_resolved,
             repeat,
-            self.deps.clock.now(),
+            self.inner.deps.clock.now(),
         );
         if !reason.should_notify() {
             return None;
@@ -334,7 +361,7 @@ impl Pipeline {
             integration,
             nctx,
             alerts,
-            &self.deps.metrics,
+            &self.inner.deps.metrics,
             Backoff::new(),
         )
         .await;
@@ -342,8 +369,9 @@ impl Pipeline {
             return fail(e.message);
         }
         let expiry = repeat.saturating_mul(2);
-        let now = self.deps.clock.now();
+        let now = self.inner.deps.clock.now();
         match self
+            .inner
             .deps
             .nflog
             .log(&recv, &ctx.group_key, &firing, &resolved, expiry, now)

@@ -14,7 +14,7 @@ use futures::future::BoxFuture;
 use super::data::template_data;
 use super::error::{NotifyError, check_status};
 use super::http::HttpClient;
-use super::integration::{NotifyContext, Notifier};
+use super::integration::{Notifier, NotifyContext};
 use super::json::{write_key, write_kv, write_str, write_time};
 
 /// The webhook notifier.
@@ -116,7 +116,9 @@ impl WebhookNotifier {
         match &self.config.url {
             SecretUrlSource::Inline(u) => match u.url() {
                 Some(u) => Ok(u.as_str().to_owned()),
-                None => Err(NotifyError::fatal("webhook url is the <secret> placeholder")),
+                None => Err(NotifyError::fatal(
+                    "webhook url is the <secret> placeholder",
+                )),
             },
             SecretUrlSource::File(path) => std::fs::read_to_string(path)
                 .map(|s| s.trim().to_owned())

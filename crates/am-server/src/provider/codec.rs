@@ -312,9 +312,17 @@ mod tests {
             (ZERO_TIME, ZERO_TIME, ts(1_700_000_000, 123_456_789)),
             (ts(-1, 999_999_999), ts(0, 1), ts(1, 0)),
             (Timestamp::MIN, Timestamp::MAX, ZERO_TIME),
-            (ts(-9_300_000_000, 5), ts(9_300_000_000, 7), ts(1_700_000_000, 0)),
+            (
+                ts(-9_300_000_000, 5),
+                ts(9_300_000_000, 7),
+                ts(1_700_000_000, 0),
+            ),
             // The i64::MIN-nanosecond instant itself must not read back as the zero time.
-            (Timestamp::from_nanosecond(i128::from(i64::MIN)).unwrap(), ZERO_TIME, ZERO_TIME),
+            (
+                Timestamp::from_nanosecond(i128::from(i64::MIN)).unwrap(),
+                ZERO_TIME,
+                ZERO_TIME,
+            ),
         ];
         for (s, e, u) in cases {
             let a = alert(s, e, u);
@@ -337,7 +345,11 @@ mod tests {
     fn malformed_blobs_decode_to_none() {
         let names = Interner::new();
         let mut buf = Vec::new();
-        encode(&mut buf, &alert(ZERO_TIME, ZERO_TIME, ZERO_TIME), &mut names.resolver());
+        encode(
+            &mut buf,
+            &alert(ZERO_TIME, ZERO_TIME, ZERO_TIME),
+            &mut names.resolver(),
+        );
         for cut in 0..buf.len() {
             assert!(decode(&buf[..cut], &names).is_none(), "cut {cut}");
         }

@@ -31,10 +31,13 @@ struct NameMap {
     bytes: usize,
 }
 
+/// A lazily allocated block of [`CHUNK`] write-once name slots.
+type Chunk = OnceLock<Box<[OnceLock<SmolStr>]>>;
+
 /// The interned names. Ids are dense, starting at 0, and never reused or removed.
 pub(crate) struct Interner {
     map: RwLock<NameMap>,
-    chunks: Box<[OnceLock<Box<[OnceLock<SmolStr>]>>]>,
+    chunks: Box<[Chunk]>,
 }
 
 impl Interner {

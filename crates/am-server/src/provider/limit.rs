@@ -137,10 +137,22 @@ mod tests {
         assert!(l.upsert("A", 1, t(100), t(0)));
         assert!(l.upsert("A", 2, t(50), t(0)));
         assert!(!l.upsert("A", 3, t(100), t(0)), "full, nothing expired");
-        assert!(l.upsert("B", 3, t(100), t(0)), "other alertname has its own bucket");
-        assert!(l.upsert("A", 1, t(200), t(0)), "known fingerprint always passes");
-        assert!(!l.upsert("A", 3, t(100), t(50)), "expiry is strictly before now");
-        assert!(l.upsert("A", 3, t(100), t(51)), "fp 2 expired and is evicted");
+        assert!(
+            l.upsert("B", 3, t(100), t(0)),
+            "other alertname has its own bucket"
+        );
+        assert!(
+            l.upsert("A", 1, t(200), t(0)),
+            "known fingerprint always passes"
+        );
+        assert!(
+            !l.upsert("A", 3, t(100), t(50)),
+            "expiry is strictly before now"
+        );
+        assert!(
+            l.upsert("A", 3, t(100), t(51)),
+            "fp 2 expired and is evicted"
+        );
         assert!(!l.upsert("A", 2, t(300), t(51)), "evicted fp is new again");
         // Moving fp 1's priority earlier makes it the expired one.
         assert!(l.upsert("A", 1, t(10), t(60)));

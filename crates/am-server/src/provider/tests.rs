@@ -131,10 +131,7 @@ fn gc_removes_only_resolved_alerts() {
 #[test]
 fn per_alertname_limit_refuses_new_fingerprints_only() {
     let (s, reg) = store(2);
-    let limited = || {
-        reg.counter("alertmanager_alerts_limited_total", "")
-            .get()
-    };
+    let limited = || reg.counter("alertmanager_alerts_limited_total", "").get();
     s.put(alert("A", "1", 0, Some(100), 0), t(0)).unwrap();
     s.put(alert("A", "2", 0, Some(40), 0), t(0)).unwrap();
     let err = s.put(alert("A", "3", 0, Some(100), 0), t(0)).unwrap_err();
@@ -145,7 +142,10 @@ fn per_alertname_limit_refuses_new_fingerprints_only() {
             limit: 2
         }
     );
-    assert_eq!(err.to_string(), "alert limited: alertname \"A\" already has 2 alerts");
+    assert_eq!(
+        err.to_string(),
+        "alert limited: alertname \"A\" already has 2 alerts"
+    );
     assert_eq!(limited(), 1.0);
     assert!(s.get(alert("A", "3", 0, None, 0).fingerprint()).is_none());
     // Updates of admitted fingerprints and other alertnames pass.
@@ -156,7 +156,10 @@ fn per_alertname_limit_refuses_new_fingerprints_only() {
     assert!(s.put(alert("A", "2", 50, Some(100), 50), t(50)).is_err());
     assert_eq!(limited(), 2.0);
     let text = reg.encode();
-    assert!(text.contains("alertmanager_alerts_per_alert_limit 2"), "{text}");
+    assert!(
+        text.contains("alertmanager_alerts_per_alert_limit 2"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -173,10 +176,7 @@ fn batch_results_follow_input_order() {
     assert_eq!(res[0].as_ref().unwrap(), &batch[0]);
     assert_eq!(res[1].as_ref().unwrap(), &batch[1]);
     assert!(matches!(res[2], Err(PutError::Limited { .. })));
-    assert_eq!(
-        res[3].as_ref().unwrap(),
-        &batch[0].merge(&batch[3], t(10))
-    );
+    assert_eq!(res[3].as_ref().unwrap(), &batch[0].merge(&batch[3], t(10)));
 }
 
 #[test]
@@ -267,7 +267,10 @@ fn arb_time() -> impl Strategy<Value = Timestamp> {
     prop_oneof![
         Just(ZERO_TIME),
         (-200i64..200).prop_map(t),
-        (Timestamp::MIN.as_second()..Timestamp::MAX.as_second(), 0..1_000_000_000i32)
+        (
+            Timestamp::MIN.as_second()..Timestamp::MAX.as_second(),
+            0..1_000_000_000i32
+        )
             .prop_map(|(s, n)| Timestamp::new(s, n).unwrap_or(ZERO_TIME)),
     ]
 }
@@ -309,7 +312,8 @@ fn arb_update() -> impl Strategy<Value = Alert> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // Generating large label sets is slow in debug builds; 64 cases keep this under ~1 s.
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn materialization_round_trips(a in arb_alert()) {
@@ -320,6 +324,10 @@ proptest! {
         s.scan(|x| all.push(x.clone()));
         prop_assert_eq!(all, vec![a]);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn times_merge_equals_alert_merge(a in arb_update(), b in arb_update(), now in -6i64..9) {

@@ -339,7 +339,11 @@ impl SilencesHandle {
     ///
     /// # Errors
     /// GC or file errors (counted in `alertmanager_silences_maintenance_errors_total`).
-    pub fn maintenance(&self, file: Option<&Path>, now: Timestamp) -> Result<u64, MaintenanceError> {
+    pub fn maintenance(
+        &self,
+        file: Option<&Path>,
+        now: Timestamp,
+    ) -> Result<u64, MaintenanceError> {
         let m = &self.inner.metrics;
         m.maintenance_total.inc();
         let res = (|| {

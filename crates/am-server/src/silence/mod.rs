@@ -11,14 +11,16 @@
 //! - [`silencer`]: [`Silencer`], which decides whether an alert is silenced, with a
 //!   per-fingerprint cache.
 
-pub mod state;
 pub mod handle;
 pub mod pb;
 pub mod silencer;
+pub mod state;
 pub mod validate;
 
 #[cfg(test)]
 mod go_diff_tests;
+#[cfg(test)]
+mod silencer_tests;
 #[cfg(test)]
 mod tests;
 
@@ -26,9 +28,9 @@ use am_model::labels::LabelSet;
 use am_model::matcher::Matcher;
 use jiff::Timestamp;
 
-pub use self::state::{Limits, Silences, SilencesOptions};
 pub use self::handle::{MaintenanceError, SilenceSnapshot, SilencesHandle};
 pub use self::silencer::Silencer;
+pub use self::state::{Limits, Silences, SilencesOptions};
 pub use self::validate::{MatcherInvalid, ValidationError, build_matcher, build_matchers};
 
 /// One silence (upstream's `silencepb.Silence` without the deprecated comment list).

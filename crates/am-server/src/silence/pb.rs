@@ -11,7 +11,6 @@ use am_model::alert::ZERO_TIME;
 use am_model::matcher::{MatchType, Matcher as ModelMatcher};
 use prost::Message;
 
-
 /// `google.protobuf.Timestamp`.
 #[derive(Clone, Copy, PartialEq, Eq, prost::Message)]
 pub struct Timestamp {
@@ -278,12 +277,11 @@ pub fn read_delimited(bytes: &[u8]) -> Result<Vec<MeshSilence>, DecodeError> {
     let mut out = Vec::new();
     while !rest.is_empty() {
         let offset = bytes.len() - rest.len();
-        let m = MeshSilence::decode_length_delimited(&mut rest).map_err(|e| {
-            DecodeError::Protobuf {
+        let m =
+            MeshSilence::decode_length_delimited(&mut rest).map_err(|e| DecodeError::Protobuf {
                 offset,
                 message: e.to_string(),
-            }
-        })?;
+            })?;
         if m.silence.is_none() {
             return Err(DecodeError::InvalidState);
         }

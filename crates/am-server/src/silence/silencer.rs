@@ -23,6 +23,9 @@ use super::{Silence, SilenceState};
 
 const SHARDS: usize = 32;
 
+/// One lock-protected part of the cache, selected by fingerprint.
+type Shard = Mutex<HashMap<u64, Cached, foldhash::fast::RandomState>>;
+
 /// The cached answer for one fingerprint.
 #[derive(Debug)]
 enum Cached {
@@ -80,7 +83,7 @@ fn evaluate(candidates: impl Iterator<Item = Arc<Silence>>, now: Timestamp) -> E
 #[derive(Debug, Clone)]
 pub struct Silencer {
     silences: SilencesHandle,
-    shards: Arc<[Mutex<HashMap<u64, Cached, foldhash::fast::RandomState>>]>,
+    shards: Arc<[Shard]>,
 }
 
 impl Silencer {
@@ -88,11 +91,13 @@ impl Silencer {
     pub fn new(silences: SilencesHandle) -> Silencer {
         Silencer {
             silences,
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::default()))
+                .collect(),
         }
     }
 
-    fn shard(&self, fp: Fingerprint) -> &Mutex<HashMap<u64, Cached, foldhash::fast::RandomState>> {
+    fn shard(&self, fp: Fingerprint) -> &Shard {
         let h = fp.0 ^ (fp.0 >> 29) ^ (fp.0 >> 47);
         &self.shards[(h as usize) % SHARDS]
     }

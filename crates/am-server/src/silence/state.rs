@@ -326,7 +326,10 @@ impl Silences {
         entries.sort_unstable_by(|a, b| a.silence.id.cmp(&b.silence.id));
         let mut out = Vec::with_capacity(entries.len() * 160);
         for e in entries {
-            pb::write_delimited(&mut out, &pb::MeshSilence::from_model(&e.silence, e.expires_at));
+            pb::write_delimited(
+                &mut out,
+                &pb::MeshSilence::from_model(&e.silence, e.expires_at),
+            );
         }
         out
     }

@@ -46,7 +46,9 @@ fn err_text(s: &mut Silences, x: Silence, now: Timestamp) -> String {
 #[test]
 fn new_silence_gets_uuid_clamped_start_and_updated_at() {
     let mut s = store();
-    let id = s.set(sil(vec![eq("a", "b")], t(-50), t(100)), t(0)).unwrap();
+    let id = s
+        .set(sil(vec![eq("a", "b")], t(-50), t(100)), t(0))
+        .unwrap();
     let u = uuid::Uuid::parse_str(&id).unwrap();
     assert_eq!(u.get_version_num(), 4);
     assert_eq!(id, u.to_string());
@@ -56,7 +58,9 @@ fn new_silence_gets_uuid_clamped_start_and_updated_at() {
     assert_eq!(s.expires_at(&id), Some(t(100 + 120 * 3600)));
     assert_eq!(s.version(), 1);
     // A zero start means now, without error.
-    let id2 = s.set(sil(vec![eq("a", "c")], ZERO_TIME, t(100)), t(5)).unwrap();
+    let id2 = s
+        .set(sil(vec![eq("a", "c")], ZERO_TIME, t(100)), t(5))
+        .unwrap();
     assert_eq!(s.get(&id2).unwrap().starts_at, t(5));
     assert_eq!(s.version(), 2);
 }
@@ -81,7 +85,11 @@ fn validation_messages_match_upstream() {
     let mut s = store();
     let cases: Vec<(Silence, &str)> = vec![
         (
-            sil(vec![eq("a", ""), m(MatchType::Regexp, "b", ".*")], t(0), t(9)),
+            sil(
+                vec![eq("a", ""), m(MatchType::Regexp, "b", ".*")],
+                t(0),
+                t(9),
+            ),
             "invalid silence: at least one matcher must not match the empty string",
         ),
         (
@@ -101,13 +109,22 @@ fn validation_messages_match_upstream() {
         assert_eq!(err_text(&mut s, x, t(0)), want);
     }
     // `!=` and `!~` never count as matching the empty string (upstream's matchesEmpty).
-    assert!(s.set(sil(vec![m(MatchType::NotEqual, "a", "")], t(0), t(9)), t(0)).is_ok());
     assert!(
-        s.set(sil(vec![m(MatchType::NotRegexp, "a", "x")], t(0), t(9)), t(0))
+        s.set(sil(vec![m(MatchType::NotEqual, "a", "")], t(0), t(9)), t(0))
             .is_ok()
     );
+    assert!(
+        s.set(
+            sil(vec![m(MatchType::NotRegexp, "a", "x")], t(0), t(9)),
+            t(0)
+        )
+        .is_ok()
+    );
     // A regex that cannot match "" is fine; one that can is not alone.
-    assert!(s.set(sil(vec![m(MatchType::Regexp, "a", "x+")], t(0), t(9)), t(0)).is_ok());
+    assert!(
+        s.set(sil(vec![m(MatchType::Regexp, "a", "x+")], t(0), t(9)), t(0))
+            .is_ok()
+    );
     assert!(
         s.set(sil(vec![m(MatchType::Regexp, "a", "x*")], t(0), t(9)), t(0))
             .is_err()
@@ -124,17 +141,28 @@ fn label_name_mode_controls_name_validation() {
     };
     let mut classic = Silences::new(opts);
     assert_eq!(
-        err_text(&mut classic, sil(vec![eq("a", "b"), eq("a-b", "c")], t(0), t(9)), t(0)),
+        err_text(
+            &mut classic,
+            sil(vec![eq("a", "b"), eq("a-b", "c")], t(0), t(9)),
+            t(0)
+        ),
         "invalid silence: invalid label matcher 1: invalid label name \"a-b\""
     );
-    assert!(store().set(sil(vec![eq("a-b", "c")], t(0), t(9)), t(0)).is_ok());
+    assert!(
+        store()
+            .set(sil(vec![eq("a-b", "c")], t(0), t(9)), t(0))
+            .is_ok()
+    );
 }
 
 #[test]
 fn build_matchers_reports_upstream_texts() {
     let mode = ParseMode::Fallback;
-    let e = build_matchers([(MatchType::Equal, "a", "b"), (MatchType::Regexp, "c", "(a")], mode)
-        .unwrap_err();
+    let e = build_matchers(
+        [(MatchType::Equal, "a", "b"), (MatchType::Regexp, "c", "(a")],
+        mode,
+    )
+    .unwrap_err();
     assert_eq!(
         SilenceError::from(e).to_string(),
         "invalid silence: invalid label matcher 1: invalid regular expression \"(a\": \
@@ -172,7 +200,8 @@ fn active_silence_updates_in_place_when_start_unchanged_and_end_not_past() {
 
 #[test]
 fn active_silence_is_replaced_when_history_would_change() {
-    let changes: Vec<Box<dyn Fn(&mut Silence)>> = vec![
+    type Change = Box<dyn Fn(&mut Silence)>;
+    let changes: Vec<Change> = vec![
         Box::new(|x| x.starts_at = t(20)),
         Box::new(|x| x.ends_at = t(40)),
         Box::new(|x| x.matchers = vec![eq("a", "c")]),
@@ -197,7 +226,9 @@ fn active_silence_is_replaced_when_history_would_change() {
 #[test]
 fn pending_silence_updates_in_place_only_with_future_start() {
     let mut s = store();
-    let id = s.set(sil(vec![eq("a", "b")], t(100), t(200)), t(0)).unwrap();
+    let id = s
+        .set(sil(vec![eq("a", "b")], t(100), t(200)), t(0))
+        .unwrap();
     let mut upd = Silence::clone(&s.get(&id).unwrap());
     upd.starts_at = t(150);
     assert_eq!(s.set(upd.clone(), t(10)).unwrap(), id);
@@ -230,7 +261,11 @@ fn expire_by_state() {
     s.expire(&active, t(10)).unwrap();
     let a = s.get(&active).unwrap();
     assert_eq!((a.ends_at, a.updated_at), (t(10), t(10)));
-    assert_eq!(a.state_at(t(10)), SilenceState::Active, "Go: expired only after");
+    assert_eq!(
+        a.state_at(t(10)),
+        SilenceState::Active,
+        "Go: expired only after"
+    );
     assert_eq!(a.state_at(t(11)), SilenceState::Expired);
     assert_eq!(s.expires_at(&active), Some(t(10 + 120 * 3600)));
     s.expire(&pending, t(10)).unwrap();
@@ -238,7 +273,11 @@ fn expire_by_state() {
     assert_eq!((p.starts_at, p.ends_at), (t(10), t(10)));
     let g = s.generation();
     s.expire(&active, t(30)).unwrap();
-    assert_eq!(s.generation(), g, "expiring an expired silence changes nothing");
+    assert_eq!(
+        s.generation(),
+        g,
+        "expiring an expired silence changes nothing"
+    );
     assert_eq!(s.expire("missing", t(30)), Err(SilenceError::NotFound));
 }
 
@@ -279,7 +318,9 @@ fn max_silences_counts_expired_and_blocks_replacement_not_update() {
     let a = s.set(sil(vec![eq("a", "b")], t(0), t(10)), t(0)).unwrap();
     s.expire(&a, t(1)).unwrap();
     let b = s.set(sil(vec![eq("a", "c")], t(0), t(100)), t(2)).unwrap();
-    let e = s.set(sil(vec![eq("a", "d")], t(0), t(100)), t(3)).unwrap_err();
+    let e = s
+        .set(sil(vec![eq("a", "d")], t(0), t(100)), t(3))
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "exceeded maximum number of silences: 2 (limit: 2)"
@@ -288,8 +329,15 @@ fn max_silences_counts_expired_and_blocks_replacement_not_update() {
     upd.ends_at = t(200);
     assert_eq!(s.set(upd.clone(), t(4)).unwrap(), b, "in place is allowed");
     upd.matchers = vec![eq("a", "z")];
-    assert!(matches!(s.set(upd, t(5)), Err(SilenceError::TooMany { .. })));
-    assert_eq!(s.get(&b).unwrap().ends_at, t(200), "failed replace expires nothing");
+    assert!(matches!(
+        s.set(upd, t(5)),
+        Err(SilenceError::TooMany { .. })
+    ));
+    assert_eq!(
+        s.get(&b).unwrap().ends_at,
+        t(200),
+        "failed replace expires nothing"
+    );
 }
 
 #[test]
@@ -322,8 +370,12 @@ fn max_size_checks_encoded_mesh_silence() {
 #[test]
 fn query_by_ids_state_and_labels() {
     let mut s = store();
-    let a = s.set(sil(vec![eq("job", "x")], t(0), t(100)), t(0)).unwrap();
-    let b = s.set(sil(vec![eq("job", "y")], t(50), t(100)), t(0)).unwrap();
+    let a = s
+        .set(sil(vec![eq("job", "x")], t(0), t(100)), t(0))
+        .unwrap();
+    let b = s
+        .set(sil(vec![eq("job", "y")], t(50), t(100)), t(0))
+        .unwrap();
     let c = s.set(sil(vec![eq("job", "x")], t(0), t(5)), t(0)).unwrap();
     let ids = |v: Vec<Arc<Silence>>| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
     let q = SilenceQuery {
@@ -361,14 +413,20 @@ fn merge_is_last_writer_wins_and_drops_expired() {
     let mut s = store();
     assert!(s.merge(mesh("x", 10, 1000), t(0)));
     assert_eq!(s.version(), 1);
-    assert!(!s.merge(mesh("x", 10, 1000), t(0)), "same updated_at: ignored");
+    assert!(
+        !s.merge(mesh("x", 10, 1000), t(0)),
+        "same updated_at: ignored"
+    );
     assert!(!s.merge(mesh("x", 5, 1000), t(0)), "older: ignored");
     let mut newer = mesh("x", 20, 1000);
     newer.silence.as_mut().unwrap().comment = "new".into();
     assert!(s.merge(newer, t(0)));
     assert_eq!(s.get("x").unwrap().comment, "new");
     assert!(!s.merge(mesh("y", 10, 99), t(100)), "expires before now");
-    assert!(s.merge(mesh("y", 10, 100), t(100)), "expires exactly now: kept");
+    assert!(
+        s.merge(mesh("y", 10, 100), t(100)),
+        "expires exactly now: kept"
+    );
     // The deprecated comment list is upgraded.
     let mut old = mesh("z", 10, 1000);
     old.silence.as_mut().unwrap().comments = vec![pb::Comment {
@@ -378,7 +436,10 @@ fn merge_is_last_writer_wins_and_drops_expired() {
     }];
     assert!(s.merge(old, t(0)));
     let z = s.get("z").unwrap();
-    assert_eq!((z.created_by.as_str(), z.comment.as_str()), ("bob", "legacy"));
+    assert_eq!(
+        (z.created_by.as_str(), z.comment.as_str()),
+        ("bob", "legacy")
+    );
     // An unusable silence is skipped.
     let mut bad = mesh("w", 10, 1000);
     bad.silence.as_mut().unwrap().matchers[0].r#type = 7;
@@ -393,7 +454,10 @@ fn merge_is_last_writer_wins_and_drops_expired() {
 fn load_rejects_garbage_and_missing_silence() {
     let mut s = store();
     s.set(sil(vec![eq("a", "b")], t(0), t(100)), t(0)).unwrap();
-    assert!(matches!(s.load(&[0x05, 0x0a]), Err(pb::DecodeError::Protobuf { .. })));
+    assert!(matches!(
+        s.load(&[0x05, 0x0a]),
+        Err(pb::DecodeError::Protobuf { .. })
+    ));
     let mut blob = Vec::new();
     pb::write_delimited(&mut blob, &pb::MeshSilence::default());
     assert_eq!(s.load(&blob), Err(pb::DecodeError::InvalidState));
@@ -425,10 +489,10 @@ fn timestamps_encode_like_go() {
 }
 
 fn arb_matcher() -> impl Strategy<Value = Matcher> {
-    (0..4i32, "[a-z_][a-z0-9_]{0,6}", "[a-z.*+|]{0,6}").prop_filter_map(
-        "regex must compile",
-        |(ty, name, value)| Matcher::new(pb::match_type_from_pb(ty).ok()?, name, value).ok(),
-    )
+    (0..4i32, "[a-z_][a-z0-9_]{0,6}", "[a-z.*+|]{0,6}")
+        .prop_filter_map("regex must compile", |(ty, name, value)| {
+            Matcher::new(pb::match_type_from_pb(ty).ok()?, name, value).ok()
+        })
 }
 
 fn arb_time() -> impl Strategy<Value = Timestamp> {

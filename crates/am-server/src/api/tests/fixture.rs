@@ -219,13 +219,12 @@ impl Fixture {
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
-        let bytes = resp
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (status, headers, String::from_utf8(bytes.to_vec()).expect("utf-8"))
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (
+            status,
+            headers,
+            String::from_utf8(bytes.to_vec()).expect("utf-8"),
+        )
     }
 
     /// GET returning parsed JSON (asserting 200).

@@ -37,7 +37,10 @@ async fn start_go() -> Option<GoAm> {
     let port = free_port();
     let child = Command::new(bin)
         .arg(format!("--config.file={}", cfg.display()))
-        .arg(format!("--storage.path={}", dir.path().join("data").display()))
+        .arg(format!(
+            "--storage.path={}",
+            dir.path().join("data").display()
+        ))
         .arg(format!("--web.listen-address=127.0.0.1:{port}"))
         .arg("--cluster.listen-address=")
         .stdout(Stdio::null())
@@ -124,16 +127,24 @@ const ALERTS: &str = r#"[{"labels":{"alertname":"X","severity":"critical","insta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v1_and_v2_shapes_match_go() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let Some(go) = start_go().await else { return };
     let f = Fixture::new();
 
     for path in ["/api/v2/alerts", "/api/v1/alerts"] {
         let (gs, gb) = go.call("POST", path, ALERTS).await;
         let (os, _, ob) = f.call("POST", path, ALERTS).await;
-        assert_eq!((gs, shape_text(&gb)), (os.as_u16(), shape_text(&ob)), "POST {path}");
+        assert_eq!(
+            (gs, shape_text(&gb)),
+            (os.as_u16(), shape_text(&ob)),
+            "POST {path}"
+        );
     }
     let real_now = jiff::Timestamp::now();
-    let go_sil = silence_body(&real_now.to_string(), &(real_now + jiff::SignedDuration::from_hours(1)).to_string());
+    let go_sil = silence_body(
+        &real_now.to_string(),
+        &(real_now + jiff::SignedDuration::from_hours(1)).to_string(),
+    );
     let our_sil = silence_body("2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z");
     let (_, gb) = go.call("POST", "/api/v2/silences", &go_sil).await;
     let (_, _, ob) = f.call("POST", "/api/v2/silences", &our_sil).await;
@@ -190,7 +201,11 @@ async fn v1_and_v2_shapes_match_go() {
     ] {
         let (gs, gb) = go.call(m, p, b).await;
         let (os, _, ob) = f.call(m, p, b).await;
-        assert_eq!((gs, shape_text(&gb)), (os.as_u16(), shape_text(&ob)), "{m} {p}: Go {gb} ours {ob}");
+        assert_eq!(
+            (gs, shape_text(&gb)),
+            (os.as_u16(), shape_text(&ob)),
+            "{m} {p}: Go {gb} ours {ob}"
+        );
     }
 }
 

@@ -16,19 +16,30 @@ async fn v1_alerts_silences_status() {
             r#"[{"labels":{"alertname":"TestAlert","severity":"warning","instance":"test-server"},"annotations":{"summary":"s"}},{"labels":{"alertname":"X"}}]"#,
         )
         .await;
-    assert_eq!((st, body.as_str()), (StatusCode::OK, r#"{"status":"success"}"#));
+    assert_eq!(
+        (st, body.as_str()),
+        (StatusCode::OK, r#"{"status":"success"}"#)
+    );
     assert_eq!(h["access-control-allow-origin"], "*");
 
     let v: Value = f.get_json("/api/v1/alerts").await;
     assert_eq!(v["status"], "success");
     let list = v["data"].as_array().expect("array");
     assert_eq!(list.len(), 2);
-    let x = list.iter().find(|a| a["labels"]["alertname"] == "X").expect("X");
+    let x = list
+        .iter()
+        .find(|a| a["labels"]["alertname"] == "X")
+        .expect("X");
     assert_eq!(x["annotations"], Value::Null);
     assert_eq!(x["receivers"], json!(["default"]));
-    assert_eq!(x["status"], json!({"state":"active","silencedBy":[],"inhibitedBy":[]}));
+    assert_eq!(
+        x["status"],
+        json!({"state":"active","silencedBy":[],"inhibitedBy":[]})
+    );
     assert_eq!(x["startsAt"], "2026-01-01T00:00:00Z");
-    let filtered = f.get_json("/api/v1/alerts?filter=%7Balertname%3D%22X%22%7D").await;
+    let filtered = f
+        .get_json("/api/v1/alerts?filter=%7Balertname%3D%22X%22%7D")
+        .await;
     assert_eq!(filtered["data"].as_array().map(Vec::len), Some(1));
     let (st, _, body) = f.call("GET", "/api/v1/alerts?active=maybe", "").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
@@ -51,21 +62,45 @@ async fn v1_alerts_silences_status() {
         .to_owned();
     let got = f.get_json(&format!("/api/v1/silence/{id}")).await;
     assert_eq!(got["data"]["status"]["state"], "active");
-    assert_eq!(got["data"]["matchers"], json!([{"name":"alertname","value":"X","isRegex":false,"isEqual":true}]));
-    let x = f.get_json("/api/v1/alerts?filter=%7Balertname%3D%22X%22%7D").await;
+    assert_eq!(
+        got["data"]["matchers"],
+        json!([{"name":"alertname","value":"X","isRegex":false,"isEqual":true}])
+    );
+    let x = f
+        .get_json("/api/v1/alerts?filter=%7Balertname%3D%22X%22%7D")
+        .await;
     assert_eq!(x["data"][0]["status"]["silencedBy"], json!([id]));
-    assert_eq!(f.get_json("/api/v1/silences").await["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        f.get_json("/api/v1/silences").await["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     let (st, _, body) = f.call("DELETE", &format!("/api/v1/silence/{id}"), "").await;
-    assert_eq!((st, body.as_str()), (StatusCode::OK, r#"{"status":"success"}"#));
+    assert_eq!(
+        (st, body.as_str()),
+        (StatusCode::OK, r#"{"status":"success"}"#)
+    );
     let (st, _, body) = f.call("GET", "/api/v1/silence/nope", "").await;
-    assert_eq!((st, body.as_str()), (StatusCode::NOT_FOUND, "Error getting silence: <nil>\n"));
+    assert_eq!(
+        (st, body.as_str()),
+        (StatusCode::NOT_FOUND, "Error getting silence: <nil>\n")
+    );
 
     let status = f.get_json("/api/v1/status").await;
     assert_eq!(status["data"]["clusterStatus"], Value::Null);
     assert_eq!(status["data"]["cluster"], Value::Null);
-    assert!(status["data"]["configYAML"].as_str().expect("yaml").contains("receiver: default"));
+    assert!(
+        status["data"]["configYAML"]
+            .as_str()
+            .expect("yaml")
+            .contains("receiver: default")
+    );
     assert_eq!(status["data"]["configJSON"]["route"]["receiver"], "default");
-    assert_eq!(f.get_json("/api/v1/receivers").await, json!({"status":"success","data":["default","crit","team-a"]}));
+    assert_eq!(
+        f.get_json("/api/v1/receivers").await,
+        json!({"status":"success","data":["default","crit","team-a"]})
+    );
 }
 
 #[tokio::test]
