@@ -364,7 +364,12 @@ impl Serialize for GlobalConfig {
         serialize_secret_omitempty(&mut m, "smtp_auth_secret", &self.smtp_auth_secret)?;
         m.put_str("smtp_auth_identity", &self.smtp_auth_identity)?;
         m.put("smtp_require_tls", &self.smtp_require_tls)?;
-        m.put("smtp_tls_config", &self.smtp_tls_config)?;
+        // Upstream 0.28 always prints these two; we print them only when set to something else
+        // than the default, because amtool up to 0.27 (`config routes`, which re-parses
+        // `/api/v2/status` strictly) rejects keys it does not know.
+        if self.smtp_tls_config != TlsConfig::default() {
+            m.put("smtp_tls_config", &self.smtp_tls_config)?;
+        }
         put_secret_url_pair(
             &mut m,
             self.slack_api_url.as_ref(),
@@ -382,7 +387,9 @@ impl Serialize for GlobalConfig {
         serialize_pair(&mut m, self.victorops_api_key.as_ref(), keys.0, keys.1)?;
         m.put("telegram_api_url", &self.telegram_api_url)?;
         m.put("webex_api_url", &self.webex_api_url)?;
-        m.put("rocketchat_api_url", &self.rocketchat_api_url)?;
+        if self.rocketchat_api_url != default_url(DEFAULT_ROCKETCHAT_API_URL) {
+            m.put("rocketchat_api_url", &self.rocketchat_api_url)?;
+        }
         let keys = ("rocketchat_token", "rocketchat_token_file");
         serialize_pair(&mut m, self.rocketchat_token.as_ref(), keys.0, keys.1)?;
         let keys = ("rocketchat_token_id", "rocketchat_token_id_file");

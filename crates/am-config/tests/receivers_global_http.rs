@@ -42,16 +42,21 @@ fn defaults_print_like_upstream() {
             "http_config": {"follow_redirects": true, "enable_http2": true},
             "smtp_hello": "localhost",
             "smtp_require_tls": true,
-            "smtp_tls_config": {"insecure_skip_verify": false},
             "pagerduty_url": "https://events.pagerduty.com/v2/enqueue",
             "opsgenie_api_url": "https://api.opsgenie.com/",
             "wechat_api_url": "https://qyapi.weixin.qq.com/cgi-bin/",
             "victorops_api_url": "https://alert.victorops.com/integrations/generic/20131114/alert/",
             "telegram_api_url": "https://api.telegram.org",
-            "webex_api_url": "https://webexapis.com/v1/messages",
-            "rocketchat_api_url": "https://open.rocket.chat/"
+            "webex_api_url": "https://webexapis.com/v1/messages"
         })
     );
+    // Upstream 0.28 also prints the default `smtp_tls_config` and `rocketchat_api_url`; we
+    // leave defaults out so that amtool <= 0.27 can re-parse `/api/v2/status`. Set values print.
+    let set = global("smtp_tls_config: {insecure_skip_verify: true}\nrocketchat_api_url: https://chat.example/\n")
+        .unwrap();
+    let printed_set = serde_json::to_value(&set).unwrap();
+    assert_eq!(printed_set["smtp_tls_config"], json!({"insecure_skip_verify": true}));
+    assert_eq!(printed_set["rocketchat_api_url"], json!("https://chat.example/"));
     let keys: Vec<&String> = printed.as_object().unwrap().keys().collect();
     assert_eq!(keys[..3], ["resolve_timeout", "http_config", "smtp_hello"]);
 }

@@ -25,7 +25,7 @@ use serde::Serialize;
 use super::layers::{St, json_bytes, text};
 use super::query::Query;
 use super::status::{StatusComputer, ended, match_filter_labels, receiver_regex};
-use super::v2_alerts::ingest_postable;
+use super::v2_alerts::{ingest_postable, run_sized};
 use crate::silence::{Silence, SilenceError, SilenceQuery, SilenceState, build_matchers};
 
 const CORS: [(&str, &str); 5] = [
@@ -258,15 +258,21 @@ fn v1_alerts(
 }
 
 async fn add_alerts(State(s): State<St>, body: Bytes) -> Response {
-    let alerts = match decode_alerts(&body) {
-        Ok(a) => a,
-        Err(e) => return respond_error(ErrorType::BadData, &e),
+    let len = body.len();
+    let handle = move || {
+        let alerts = match decode_alerts(&body) {
+            Ok(a) => a,
+            Err(e) => return respond_error(ErrorType::BadData, &e),
+        };
+        match ingest_postable(&s, alerts, "v1") {
+            Ok(()) => respond_empty(),
+            Err((StatusCode::BAD_REQUEST, msg)) => respond_error(ErrorType::BadData, &msg),
+            Err((_, msg)) => respond_error(ErrorType::Internal, &msg),
+        }
     };
-    match ingest_postable(&s, alerts, "v1") {
-        Ok(()) => respond_empty(),
-        Err((StatusCode::BAD_REQUEST, msg)) => respond_error(ErrorType::BadData, &msg),
-        Err((_, msg)) => respond_error(ErrorType::Internal, &msg),
-    }
+    run_sized(len, handle)
+        .await
+        .unwrap_or_else(|| respond_error(ErrorType::Internal, "request handler failed"))
 }
 
 fn match_type(m: &Matcher) -> MatchType {

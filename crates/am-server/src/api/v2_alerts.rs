@@ -263,18 +263,38 @@ fn count_unvalidated(
     }
 }
 
+/// Bodies larger than this are decoded and ingested on the blocking pool.
+pub(crate) const BLOCKING_BODY: usize = 256 << 10;
+
+/// Runs `f` inline for small bodies, on the blocking pool for large ones.
+pub(crate) async fn run_sized<T: Send + 'static>(
+    len: usize,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    if len <= BLOCKING_BODY {
+        return Some(f());
+    }
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
 async fn post_alerts(State(s): State<St>, body: Bytes) -> Response {
-    let alerts = match decode_postable_alerts(&body) {
-        Ok(a) => a,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-            return json(status, &e.body);
+    let len = body.len();
+    let handle = move || {
+        let alerts = match decode_postable_alerts(&body) {
+            Ok(a) => a,
+            Err(e) => {
+                let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+                return json(status, &e.body);
+            }
+        };
+        match ingest_postable(&s, alerts, "v2") {
+            Ok(()) => StatusCode::OK.into_response(),
+            Err((status, msg)) => json_string(status, &msg),
         }
     };
-    match ingest_postable(&s, alerts, "v2") {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err((status, msg)) => json_string(status, &msg),
-    }
+    run_sized(len, handle)
+        .await
+        .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 async fn get_groups(State(s): State<St>, RawQuery(q): RawQuery) -> Response {

@@ -186,10 +186,11 @@ fn alerts_gc(node: &Node) {
     let core = &node.core;
     let now = core.clock.now();
     let removed = core.store.gc(now);
+    let runtime = node.runtime();
+    runtime.inhibitor.gc(now);
     if removed.is_empty() {
         return;
     }
-    let runtime = node.runtime();
     for fp in &removed {
         core.silencer.forget(*fp);
         runtime.inhibitor.remove(*fp);

@@ -24,7 +24,6 @@ use am_model::alert::Alert;
 use am_model::group_key::group_key;
 use am_model::labels::{Fingerprint, LabelSet};
 use jiff::{SignedDuration, Timestamp};
-use nohash_hasher::BuildNoHashHasher;
 
 use super::AlertSource;
 use super::route::{RouteIdx, RouteNode, RouteTree};
@@ -32,7 +31,7 @@ use super::route::{RouteIdx, RouteNode, RouteTree};
 /// Upstream `notify.MinTimeout`: the shortest deadline a flush gets.
 pub const MIN_FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-type FpSet = HashSet<u64, BuildNoHashHasher<u64>>;
+type FpSet = HashSet<u64, foldhash::fast::FixedState>;
 
 /// Identifies one aggregation group for as long as it exists (slot + generation, so the id of
 /// a removed group never names a later one).

@@ -31,7 +31,7 @@ pub use self::core::{
     MIN_FLUSH_TIMEOUT, RemovedGroup,
 };
 pub use self::route::{RouteIdx, RouteNode, RouteTree};
-pub use self::task::{DispatcherHandle, DispatcherOptions, FlushFuture, FlushHandler};
+pub use self::task::{DispatcherHandle, DispatcherOptions, FlushFuture, FlushHandler, TimeoutFn};
 
 /// Where the dispatcher reads the current version of an alert (the alert store).
 pub trait AlertSource: Send + Sync + 'static {

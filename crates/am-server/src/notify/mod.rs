@@ -15,6 +15,7 @@
 pub mod data;
 pub mod dedup;
 pub mod deps;
+pub mod email;
 pub mod error;
 pub mod http;
 pub mod integration;

@@ -46,7 +46,9 @@ async fn get_many_alerts() {
     let router = f.router.clone();
     let start = Instant::now();
     let get = tokio::spawn(async move {
-        let req = Request::get("/api/v2/alerts").body(Body::empty()).expect("req");
+        let req = Request::get("/api/v2/alerts")
+            .body(Body::empty())
+            .expect("req");
         let resp = router.oneshot(req).await.expect("resp");
         let mut body = resp.into_body();
         let mut bytes = 0usize;

@@ -302,10 +302,16 @@ mod tests {
     fn accepted_forms() {
         assert_eq!(ok("a@example.com"), ["a@example.com"]);
         assert_eq!(ok(" a@x.org , b@y.org"), ["a@x.org", "b@y.org"]);
-        assert_eq!(ok("Alice <alice@x.org>, bob@y.org"), ["alice@x.org", "bob@y.org"]);
+        assert_eq!(
+            ok("Alice <alice@x.org>, bob@y.org"),
+            ["alice@x.org", "bob@y.org"]
+        );
         assert_eq!(ok("\"Ops, Team\" <ops@x.org>"), ["ops@x.org"]);
         assert_eq!(ok("a@x.org (Alice), ,b@x.org,"), ["a@x.org", "b@x.org"]);
-        assert_eq!(ok("Team: a@x.org, B <b@x.org>;, c@x.org"), ["a@x.org", "b@x.org", "c@x.org"]);
+        assert_eq!(
+            ok("Team: a@x.org, B <b@x.org>;, c@x.org"),
+            ["a@x.org", "b@x.org", "c@x.org"]
+        );
         assert_eq!(ok("Empty: ;"), Vec::<String>::new());
         assert_eq!(ok("\"john doe\"@x.org"), ["john doe@x.org"]);
         assert_eq!(ok("Jörg <j@x.org>"), ["j@x.org"]);
@@ -320,7 +326,13 @@ mod tests {
         assert_eq!(fails("Name <a@x.org"), "mail: unclosed angle-addr");
         assert_eq!(fails("a@x..org"), "mail: no angle-addr");
         assert_eq!(fails("<a.@x.org>"), "mail: trailing dot in atom");
-        assert_eq!(fails("\"unclosed <a@x.org>"), "mail: missing word in phrase: mail: unclosed quoted-string");
-        assert_eq!(fails("a@x.org (open"), "mail: misformatted parenthetical comment");
+        assert_eq!(
+            fails("\"unclosed <a@x.org>"),
+            "mail: missing word in phrase: mail: unclosed quoted-string"
+        );
+        assert_eq!(
+            fails("a@x.org (open"),
+            "mail: misformatted parenthetical comment"
+        );
     }
 }

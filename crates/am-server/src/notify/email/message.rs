@@ -4,8 +4,8 @@
 //! `MIME-Version`, then the text part and the HTML part, each quoted-printable, and the SMTP
 //! `DATA` dot-stuffing of `net/textproto`'s dot writer.
 
+use am_template::gotime::{GoTime, Location};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// Longest encoded word (RFC 2047 §2).
@@ -157,11 +157,9 @@ pub struct MessageSpec<'a> {
     pub parts: &'a [Part<'a>],
 }
 
-/// The `Date` header value: Go's `time.RFC1123Z` (`Mon, 02 Jan 2006 15:04:05 -0700`) in `tz`.
-pub fn rfc1123z(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone())
-        .strftime("%a, %d %b %Y %H:%M:%S %z")
-        .to_string()
+/// The `Date` header value: Go's `time.RFC1123Z` (`Mon, 02 Jan 2006 15:04:05 -0700`) in `loc`.
+pub fn rfc1123z(t: Timestamp, loc: Location) -> String {
+    GoTime::from_timestamp(t, loc).format("Mon, 02 Jan 2006 15:04:05 -0700")
 }
 
 /// A random multipart boundary like Go's `multipart.randomBoundary` (60 hex digits).
@@ -169,8 +167,12 @@ pub fn random_boundary() -> String {
     let bytes: [u8; 30] = rand::random();
     let mut s = String::with_capacity(60);
     for b in bytes {
-        s.push(char::from(UPPER_HEX[usize::from(b >> 4)].to_ascii_lowercase()));
-        s.push(char::from(UPPER_HEX[usize::from(b & 0x0f)].to_ascii_lowercase()));
+        s.push(char::from(
+            UPPER_HEX[usize::from(b >> 4)].to_ascii_lowercase(),
+        ));
+        s.push(char::from(
+            UPPER_HEX[usize::from(b & 0x0f)].to_ascii_lowercase(),
+        ));
     }
     s
 }
@@ -184,7 +186,7 @@ pub fn build(spec: &MessageSpec<'_>) -> Vec<u8> {
     if let Some(id) = &spec.message_id {
         out.extend_from_slice(format!("Message-Id: {id}\r\n").as_bytes());
     }
-    let date = rfc1123z(spec.date, &TimeZone::system());
+    let date = rfc1123z(spec.date, Location::local());
     out.extend_from_slice(format!("Date: {date}\r\n").as_bytes());
     let boundary = spec.boundary;
     out.extend_from_slice(
@@ -243,7 +245,10 @@ mod tests {
         // 63 bytes of content per word; a 2-byte character is never split.
         let long = format!("{}é", "x".repeat(62));
         let enc = q_encode(&long);
-        assert_eq!(enc, format!("=?utf-8?q?{}?= =?utf-8?q?=C3=A9?=", "x".repeat(62)));
+        assert_eq!(
+            enc,
+            format!("=?utf-8?q?{}?= =?utf-8?q?=C3=A9?=", "x".repeat(62))
+        );
         assert!(enc.split(' ').all(|w| w.len() <= MAX_ENCODED_WORD));
     }
 
@@ -272,9 +277,12 @@ mod tests {
     #[test]
     fn date_format() {
         let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
-        assert_eq!(rfc1123z(t, &TimeZone::UTC), "Tue, 05 Mar 2024 07:08:09 +0000");
-        let tz = TimeZone::fixed(jiff::tz::offset(-5));
-        assert_eq!(rfc1123z(t, &tz), "Tue, 05 Mar 2024 02:08:09 -0500");
+        assert_eq!(
+            rfc1123z(t, Location::utc()),
+            "Tue, 05 Mar 2024 07:08:09 +0000"
+        );
+        let loc = Location::fixed("EST", -5 * 3600);
+        assert_eq!(rfc1123z(t, loc), "Tue, 05 Mar 2024 02:08:09 -0500");
     }
 
     #[test]
@@ -298,7 +306,11 @@ mod tests {
             parts: &parts,
         };
         let text = String::from_utf8(build(&spec)).unwrap();
-        assert!(text.starts_with("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nMessage-Id: <1.2@h>\r\nDate: "));
+        assert!(
+            text.starts_with(
+                "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nMessage-Id: <1.2@h>\r\nDate: "
+            )
+        );
         let body = text.split_once("\r\n\r\n").unwrap().1;
         assert_eq!(
             body,
@@ -306,7 +318,9 @@ mod tests {
              charset=UTF-8\r\n\r\nt\r\n--BND\r\nContent-Transfer-Encoding: quoted-printable\r\n\
              Content-Type: text/html; charset=UTF-8\r\n\r\n<b>\r\n--BND--\r\n"
         );
-        assert!(text.contains("Content-Type: multipart/alternative;  boundary=BND\r\nMIME-Version: 1.0\r\n\r\n"));
+        assert!(text.contains(
+            "Content-Type: multipart/alternative;  boundary=BND\r\nMIME-Version: 1.0\r\n\r\n"
+        ));
         let b = random_boundary();
         assert_eq!(b.len(), 60);
         assert_ne!(b, random_boundary());
