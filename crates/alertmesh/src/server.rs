@@ -97,6 +97,7 @@ pub async fn start(
         external_url: urls.external_url.clone(),
         parse_mode,
         version: build_info::VERSION.to_owned(),
+        http_transport: None,
     };
     let registry = Registry::new();
     registry.register_process_metrics();

@@ -108,7 +108,10 @@ pub fn bind(
         } else if value == "false" {
             // kingpin's negated form of a boolean flag, where the command has one.
             let negated = format!("no-{key}");
-            if cmd.get_arguments().any(|a| a.get_long() == Some(negated.as_str())) {
+            if cmd
+                .get_arguments()
+                .any(|a| a.get_long() == Some(negated.as_str()))
+            {
                 args.push(format!("--{negated}"));
             }
         }

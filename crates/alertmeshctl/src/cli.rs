@@ -76,7 +76,12 @@ pub struct GlobalArgs {
     pub no_version_check: bool,
 
     /// Format of date output (a Go time layout)
-    #[arg(long = "date.format", value_name = "LAYOUT", default_value = "2006-01-02 15:04:05 MST", global = true)]
+    #[arg(
+        long = "date.format",
+        value_name = "LAYOUT",
+        default_value = "2006-01-02 15:04:05 MST",
+        global = true
+    )]
     pub date_format: String,
 
     /// Experimental features to enable, comma separated; the flag can be repeated. Valid options:
@@ -223,10 +228,18 @@ pub struct SilenceAddArgs {
     #[arg(short = 'a', long)]
     pub author: Option<String>,
     /// Require a comment to be set (the default; a kingpin boolean flag)
-    #[arg(long = "require-comment", hide = true, overrides_with = "no_require_comment")]
+    #[arg(
+        long = "require-comment",
+        hide = true,
+        overrides_with = "no_require_comment"
+    )]
     pub require_comment: bool,
     /// Do not require a comment
-    #[arg(long = "no-require-comment", hide = true, overrides_with = "require_comment")]
+    #[arg(
+        long = "no-require-comment",
+        hide = true,
+        overrides_with = "require_comment"
+    )]
     pub no_require_comment: bool,
     /// Duration of silence
     #[arg(short = 'd', long, default_value = "1h")]

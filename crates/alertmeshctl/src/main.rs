@@ -161,17 +161,16 @@ async fn run_remote(
                     existing_file(path)?;
                 }
                 let show = matches!(r.command, None | Some(RoutesSub::Show));
-                let config =
-                    routes::load_config(ctx, r.config_file.as_deref(), url_given, options)
-                        .await
-                        .map_err(|e| {
-                            // `routes show` reports with kingpin.Fatalf("%s", err).
-                            if show {
-                                remote::NoBlankLine(format!("{e:#}")).into()
-                            } else {
-                                e
-                            }
-                        })?;
+                let config = routes::load_config(ctx, r.config_file.as_deref(), url_given, options)
+                    .await
+                    .map_err(|e| {
+                        // `routes show` reports with kingpin.Fatalf("%s", err).
+                        if show {
+                            remote::NoBlankLine(format!("{e:#}")).into()
+                        } else {
+                            e
+                        }
+                    })?;
                 match r.command {
                     None | Some(RoutesSub::Show) => routes::routes_show(ctx, &config)?,
                     Some(RoutesSub::Test(args)) => {

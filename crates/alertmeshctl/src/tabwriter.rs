@@ -100,7 +100,7 @@ mod tests {
         let got = align("k:\tv\nlonger key:\tv\n\nAddress\tName\n1.2.3.4:9094\tn\t\n");
         assert_eq!(
             got,
-            "k:           v\nlonger key:  v\n\nAddress       Name\n1.2.3.4:9094  n   \n"
+            "k:           v\nlonger key:  v\n\nAddress       Name\n1.2.3.4:9094  n  \n"
         );
     }
 

@@ -93,8 +93,20 @@ fn alert_queries_match_amtool() {
         &["alert", "query", "-r", "team-.*", "-s", "-i"],
         &["alert", "query", "-r", "nobody"],
         &["alert", "query", "NoSuchAlert"],
-        &["alert", "query", "--date.format=2006-01-02T15:04:05Z07:00 Mon", "-a", "-s"],
-        &["-o", "extended", "alert", "query", "severity=~crit.*|warn.*"],
+        &[
+            "alert",
+            "query",
+            "--date.format=2006-01-02T15:04:05Z07:00 Mon",
+            "-a",
+            "-s",
+        ],
+        &[
+            "-o",
+            "extended",
+            "alert",
+            "query",
+            "severity=~crit.*|warn.*",
+        ],
     ];
     for args in cases {
         t.same(args);
@@ -114,7 +126,11 @@ fn alert_json_matches_amtool_except_muted_by() {
         let ours = t.ctl(args);
         assert_eq!(ours.code, theirs.code);
         assert!(ours.stdout.contains(r#""mutedBy":[]"#) || ours.stdout == "[]\n");
-        assert_eq!(ours.stdout.replace(r#""mutedBy":[],"#, ""), theirs.stdout, "{args:?}");
+        assert_eq!(
+            ours.stdout.replace(r#""mutedBy":[],"#, ""),
+            theirs.stdout,
+            "{args:?}"
+        );
         // HTML characters are escaped as Go's encoder does.
         if args.contains(&"-i") {
             assert!(ours.stdout.contains(r"disk \u003cfull\u003e \u0026 more"));
@@ -146,11 +162,17 @@ fn alert_add_errors_match_amtool() {
     let theirs = t.amtool(&args);
     let ours = t.ctl(&args);
     assert_eq!(ours.code, 1);
-    assert_eq!(ours.stderr, theirs.stderr.replace("labels must", "annotations must"));
+    assert_eq!(
+        ours.stderr,
+        theirs.stderr.replace("labels must", "annotations must")
+    );
     // No labels at all: the server's 400 text.
     let r = t.same(&["alert", "add"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with("amtool: error: [POST /alerts][400] postAlertsBadRequest  "));
+    assert!(
+        r.stderr
+            .starts_with("amtool: error: [POST /alerts][400] postAlertsBadRequest  ")
+    );
 }
 
 #[test]
@@ -159,13 +181,29 @@ fn transport_errors_follow_0_28_wording() {
     let port = am_testkit::server::free_port();
     let url = format!("--alertmanager.url=http://127.0.0.1:{port}");
     let home = t.home.path();
-    let ours = common::run_with(&common::ctl_bin(), &[&url, "alert", "-r", "x", "foo", "b=c"], home, "");
-    let theirs = common::run_with(&t.amtool, &[&url, "alert", "-r", "x", "foo", "b=c"], home, "");
+    let ours = common::run_with(
+        &common::ctl_bin(),
+        &[&url, "alert", "-r", "x", "foo", "b=c"],
+        home,
+        "",
+    );
+    let theirs = common::run_with(
+        &t.amtool,
+        &[&url, "alert", "-r", "x", "foo", "b=c"],
+        home,
+        "",
+    );
     assert_eq!((ours.code, theirs.code), (1, 1));
     // 0.28 quotes the implicit alertname (`alertname="foo"`), 0.25 does not.
-    let expected = theirs.stderr.replace("alertname%3Dfoo", "alertname%3D%22foo%22");
+    let expected = theirs
+        .stderr
+        .replace("alertname%3Dfoo", "alertname%3D%22foo%22");
     assert_eq!(ours.stderr, expected);
-    assert!(ours.stderr.ends_with("connect: connection refused\n\n"), "{}", ours.stderr);
+    assert!(
+        ours.stderr.ends_with("connect: connection refused\n\n"),
+        "{}",
+        ours.stderr
+    );
     // Without a URL both fall back to localhost:9093; the same query string otherwise.
     let ours = common::run_with(&common::ctl_bin(), &[&url, "silence"], home, "");
     let theirs = common::run_with(&t.amtool, &[&url, "silence"], home, "");

@@ -24,15 +24,34 @@ fn add_both(t: &Tools, args: &[&str]) -> (String, String) {
     let theirs = t.amtool(&all);
     let ours = t.ctl(&all);
     assert_eq!(ids(&ours.stdout), ids(&theirs.stdout), "{args:?}");
-    assert_eq!((ours.code, &ours.stderr), (theirs.code, &theirs.stderr), "{args:?}");
-    (theirs.stdout.trim().to_owned(), ours.stdout.trim().to_owned())
+    assert_eq!(
+        (ours.code, &ours.stderr),
+        (theirs.code, &theirs.stderr),
+        "{args:?}"
+    );
+    (
+        theirs.stdout.trim().to_owned(),
+        ours.stdout.trim().to_owned(),
+    )
 }
 
 #[test]
 fn silence_add_and_query_match_amtool() {
     let Some(t) = tools(CONFIG) else { return };
     add_both(&t, &["Foo", "-c", "first", "-a", "alice"]);
-    add_both(&t, &["team=~\"a|b\"", "x!=y", "-c", "second", "-a", "bob", "-d", "2h"]);
+    add_both(
+        &t,
+        &[
+            "team=~\"a|b\"",
+            "x!=y",
+            "-c",
+            "second",
+            "-a",
+            "bob",
+            "-d",
+            "2h",
+        ],
+    );
     // Fixed times are added once: the server's order of silences ending at the same
     // instant is random. The +01:00 offset is kept for printing, as Go does.
     let r = t.ctl(&[
@@ -105,7 +124,11 @@ fn silence_add_errors_match_amtool() {
         let theirs = t.amtool(args);
         let ours = t.ctl(args);
         assert_eq!(ids(&ours.stdout), ids(&theirs.stdout), "{args:?}");
-        assert_eq!((ours.code, &ours.stderr), (theirs.code, &theirs.stderr), "{args:?}");
+        assert_eq!(
+            (ours.code, &ours.stderr),
+            (theirs.code, &theirs.stderr),
+            "{args:?}"
+        );
     }
 }
 
@@ -115,7 +138,13 @@ fn silence_update_and_expire_match_amtool() {
     let (mut a, mut b) = add_both(&t, &["Foo", "-c", "original", "-a", "alice"]);
     // Each tool updates its own silence the same way; the tables then match up to IDs and
     // times relative to now. A changed start replaces the silence: follow the new ID.
-    let first_id = |out: &str| out.lines().nth(1).and_then(|l| l.split(' ').next()).unwrap_or("").to_owned();
+    let first_id = |out: &str| {
+        out.lines()
+            .nth(1)
+            .and_then(|l| l.split(' ').next())
+            .unwrap_or("")
+            .to_owned()
+    };
     for args in [
         &["-d", "3h", "-c", "longer"][..],
         &["--end=2031-01-01T00:00:00Z"][..],
@@ -129,7 +158,11 @@ fn silence_update_and_expire_match_amtool() {
         let theirs = t.amtool(&theirs_args);
         let ours = t.ctl(&ours_args);
         assert_eq!(ours.code, theirs.code, "{args:?}");
-        assert_eq!(ids(&times(&ours.stdout)), ids(&times(&theirs.stdout)), "{args:?}");
+        assert_eq!(
+            ids(&times(&ours.stdout)),
+            ids(&times(&theirs.stdout)),
+            "{args:?}"
+        );
         a = first_id(&theirs.stdout);
         b = first_id(&ours.stdout);
         assert_eq!((a.len(), b.len()), (36, 36), "{theirs:?} {ours:?}");
@@ -142,14 +175,22 @@ fn silence_update_and_expire_match_amtool() {
     let r = t.ctl(&["silence", "query", "--id", ours.stdout.trim(), "-q"]);
     assert_eq!(r.stdout, ours.stdout);
     // Bad inputs for update.
-    for extra in [&["-d", "0s"][..], &["--start=x"][..], &["--start=2040-01-01T00:00:00Z"][..]] {
+    for extra in [
+        &["-d", "0s"][..],
+        &["--start=x"][..],
+        &["--start=2040-01-01T00:00:00Z"][..],
+    ] {
         let mut theirs_args = vec!["silence", "update", a.as_str()];
         theirs_args.extend_from_slice(extra);
         let mut ours_args = vec!["silence", "update", b.as_str()];
         ours_args.extend_from_slice(extra);
         let theirs = t.amtool(&theirs_args);
         let ours = t.ctl(&ours_args);
-        assert_eq!((ours.code, &ours.stderr), (theirs.code, &theirs.stderr), "{extra:?}");
+        assert_eq!(
+            (ours.code, &ours.stderr),
+            (theirs.code, &theirs.stderr),
+            "{extra:?}"
+        );
     }
     // Expire both; then the expired lists agree and the active lists are empty.
     assert_eq!(t.amtool(&["silence", "expire", &a]).code, 0);
@@ -187,7 +228,12 @@ fn silence_import_matches_amtool() {
     // Re-importing existing silences updates them in place (same IDs, in some order).
     let mut seen = Vec::new();
     for bin in [&t.amtool, &common::ctl_bin()] {
-        let r = run_with(bin, &[&t.url_flag(), "silence", "import", "-w", "1", file], t.home.path(), "");
+        let r = run_with(
+            bin,
+            &[&t.url_flag(), "silence", "import", "-w", "1", file],
+            t.home.path(),
+            "",
+        );
         assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r:?}");
         let mut lines: Vec<&str> = r.stdout.lines().collect();
         lines.sort_unstable();
@@ -196,7 +242,12 @@ fn silence_import_matches_amtool() {
     assert_eq!(seen[0], seen[1]);
     // -f creates new silences; from stdin too.
     for bin in [&t.amtool, &common::ctl_bin()] {
-        let r = run_with(bin, &[&t.url_flag(), "silence", "import", "-f"], t.home.path(), &export.stdout);
+        let r = run_with(
+            bin,
+            &[&t.url_flag(), "silence", "import", "-f"],
+            t.home.path(),
+            &export.stdout,
+        );
         assert_eq!((r.code, r.stdout.lines().count()), (0, 4), "{r:?}");
     }
     // Equal end times come back in random order: compare the sorted rows.
@@ -206,22 +257,50 @@ fn silence_import_matches_amtool() {
         lines.join("\n")
     };
     let args = ["silence", "query", "-o", "extended", "Bar"];
-    assert_eq!(sorted(&t.ctl(&args).stdout), sorted(&t.amtool(&args).stdout));
+    assert_eq!(
+        sorted(&t.ctl(&args).stdout),
+        sorted(&t.amtool(&args).stdout)
+    );
     // An unknown ID is created anew; an invalid silence is reported on stderr.
     let input = r#"[{"id":"4a0c5b2e-0000-4000-8000-000000000000","matchers":[{"name":"a","value":"b","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2036-01-01T00:00:00Z","createdBy":"x","comment":"y"},{"matchers":[],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2036-01-01T00:00:00Z","createdBy":"x","comment":"y"}]"#;
-    let theirs = run_with(&t.amtool, &[&t.url_flag(), "silence", "import", "-w", "1"], t.home.path(), input);
-    let ours = run_with(&common::ctl_bin(), &[&t.url_flag(), "silence", "import", "-w", "1"], t.home.path(), input);
+    let theirs = run_with(
+        &t.amtool,
+        &[&t.url_flag(), "silence", "import", "-w", "1"],
+        t.home.path(),
+        input,
+    );
+    let ours = run_with(
+        &common::ctl_bin(),
+        &[&t.url_flag(), "silence", "import", "-w", "1"],
+        t.home.path(),
+        input,
+    );
     assert_eq!(ids(&ours.stdout), ids(&theirs.stdout));
     assert_eq!(ids(&ours.stdout), "<id-1>\n");
     let theirs_err = theirs.stderr.replace(
         "response status code does not match any response statuses defined for this endpoint in the swagger spec",
         "[POST /silences] postSilences",
     );
-    assert!(ours.stderr.starts_with(theirs_err.lines().next().unwrap_or("-")), "{ours:?} {theirs:?}");
-    assert!(ours.stderr.ends_with("amtool: error: couldn't import 1 out of 2 silences\n\n"));
+    assert!(
+        ours.stderr
+            .starts_with(theirs_err.lines().next().unwrap_or("-")),
+        "{ours:?} {theirs:?}"
+    );
+    assert!(
+        ours.stderr
+            .ends_with("amtool: error: couldn't import 1 out of 2 silences\n\n")
+    );
     assert_eq!(ours.code, 1);
     // Not JSON at all.
-    let r = run_with(&common::ctl_bin(), &[&t.url_flag(), "silence", "import"], t.home.path(), "nope");
+    let r = run_with(
+        &common::ctl_bin(),
+        &[&t.url_flag(), "silence", "import"],
+        t.home.path(),
+        "nope",
+    );
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with("amtool: error: couldn't unmarshal input data, is it JSON?: "));
+    assert!(
+        r.stderr
+            .starts_with("amtool: error: couldn't unmarshal input data, is it JSON?: ")
+    );
 }

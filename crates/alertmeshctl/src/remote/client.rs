@@ -29,21 +29,30 @@ pub const GET_ALERTS: Op = Op {
     method: "GET",
     template: "/alerts",
     id: "getAlerts",
-    errors: &[(400, "BadRequest", true), (500, "InternalServerError", true)],
+    errors: &[
+        (400, "BadRequest", true),
+        (500, "InternalServerError", true),
+    ],
 };
 /// POST /alerts.
 pub const POST_ALERTS: Op = Op {
     method: "POST",
     template: "/alerts",
     id: "postAlerts",
-    errors: &[(400, "BadRequest", true), (500, "InternalServerError", true)],
+    errors: &[
+        (400, "BadRequest", true),
+        (500, "InternalServerError", true),
+    ],
 };
 /// GET /silences.
 pub const GET_SILENCES: Op = Op {
     method: "GET",
     template: "/silences",
     id: "getSilences",
-    errors: &[(400, "BadRequest", true), (500, "InternalServerError", true)],
+    errors: &[
+        (400, "BadRequest", true),
+        (500, "InternalServerError", true),
+    ],
 };
 /// GET /silence/{silenceID}.
 pub const GET_SILENCE: Op = Op {
@@ -217,9 +226,15 @@ impl Client {
             reason,
         };
         let send = async {
-            let resp = req.send().await.map_err(|e| transport(describe(&e, &url)))?;
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| transport(describe(&e, &url)))?;
             let status = resp.status();
-            let bytes = resp.bytes().await.map_err(|e| transport(describe(&e, &url)))?;
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|e| transport(describe(&e, &url)))?;
             Ok::<_, ApiError>((status, bytes))
         };
         let (status, bytes) = tokio::time::timeout_at(self.deadline, send)

@@ -42,7 +42,9 @@ pub fn offset_of(raw: &str) -> i32 {
     };
     let n = b.len();
     let colon = n >= 6 && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':';
-    let plain = n >= 5 && matches!(b[n - 5], b'+' | b'-') && b[n - 5..].iter().skip(1).all(u8::is_ascii_digit);
+    let plain = n >= 5
+        && matches!(b[n - 5], b'+' | b'-')
+        && b[n - 5..].iter().skip(1).all(u8::is_ascii_digit);
     if colon {
         parse(b[n - 6], &b[n - 5..n - 3], &b[n - 2..]).unwrap_or(0)
     } else if plain {
@@ -61,7 +63,11 @@ pub fn decode_zoned<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<Zoned<T>>, serde_json::Error> {
     let items = match value {
         serde_json::Value::Array(items) => items,
-        other => return Err(serde::de::Error::custom(format!("expected an array, got {other}"))),
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "expected an array, got {other}"
+            )));
+        }
     };
     items
         .into_iter()
@@ -94,7 +100,11 @@ fn zoned_json<T: Serialize>(items: &[Zoned<T>]) -> String {
             let mut v: serde_json::Value =
                 serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
             if let serde_json::Value::Object(map) = &mut v {
-                for (key, off) in [("startsAt", zones.starts), ("endsAt", zones.ends), ("updatedAt", zones.updated)] {
+                for (key, off) in [
+                    ("startsAt", zones.starts),
+                    ("endsAt", zones.ends),
+                    ("updatedAt", zones.updated),
+                ] {
                     if off == 0 {
                         continue;
                     }
@@ -203,8 +213,8 @@ impl Formatter<'_> {
         align(&t)
     }
 
-    /// `FormatConfig`. The extended form prints the values where amtool prints the
-    /// addresses of Go pointers.
+    /// `FormatConfig`. The extended form prints the values (the configuration text and the
+    /// version fields) where amtool prints the addresses of Go pointers.
     pub fn config(&self, status: &AlertmanagerStatus) -> String {
         match self.kind {
             OutputFormat::Json => json(status),
@@ -241,7 +251,7 @@ impl Formatter<'_> {
                     status.status, status.name
                 );
                 let mut peers = status.peers.clone();
-                peers.sort_by(|a, b| address_key(&a.address).cmp(&address_key(&b.address)));
+                peers.sort_by_key(|a| address_key(&a.address));
                 for p in &peers {
                     let _ = writeln!(t, "{}\t{}\t", p.address, p.name);
                 }

@@ -52,7 +52,11 @@ pub fn load(path: &Path) -> anyhow::Result<HttpSettings> {
         .unwrap_or_default();
     let resolve = |p: &str| -> PathBuf {
         let p = Path::new(p);
-        if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        }
     };
     let read = |p: &str| -> anyhow::Result<String> {
         let full = resolve(p);

@@ -124,7 +124,11 @@ impl Ctx {
     ///
     /// # Errors
     /// An argument is not a matcher or not an equality matcher (`what` names the kind).
-    pub fn label_pairs(&self, args: &[String], what: &str) -> anyhow::Result<am_model::labels::LabelSet> {
+    pub fn label_pairs(
+        &self,
+        args: &[String],
+        what: &str,
+    ) -> anyhow::Result<am_model::labels::LabelSet> {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for arg in args {
             let m = self.matcher(arg)?;

@@ -119,7 +119,8 @@ fn draw(root: &Node) -> String {
             out.push_str(if last { "└── " } else { "├── " });
             out.push_str(&n.text);
             out.push('\n');
-            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+            // treeprint pads the link with two no-break spaces and a space.
+            let deeper = format!("{prefix}{}", if last { "    " } else { "│\u{a0}\u{a0} " });
             walk(out, &n.children, &deeper);
         }
     }
@@ -166,7 +167,11 @@ pub enum TestOutcome {
 ///
 /// # Errors
 /// A label argument is not `name=value`.
-pub fn routes_test(ctx: &mut Ctx, config: &Config, args: &RoutesTestArgs) -> anyhow::Result<TestOutcome> {
+pub fn routes_test(
+    ctx: &mut Ctx,
+    config: &Config,
+    args: &RoutesTestArgs,
+) -> anyhow::Result<TestOutcome> {
     let mut pairs = Vec::new();
     for l in &args.labels {
         let m = ctx

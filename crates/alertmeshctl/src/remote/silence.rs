@@ -20,10 +20,14 @@ use super::{Ctx, api_matcher, parse_rfc3339};
 /// A `--start`/`--end` time and its UTC offset (Go keeps the parsed offset for printing).
 fn parse_zoned(s: &str) -> anyhow::Result<(DateTime, i32)> {
     let t = am_template::gotime::parse_rfc3339(s).map_err(|e| anyhow!("{e}"))?;
-    let ts = t.timestamp().ok_or_else(|| anyhow!("time {s:?} is out of range"))?;
+    let ts = t
+        .timestamp()
+        .ok_or_else(|| anyhow!("time {s:?} is out of range"))?;
     Ok((DateTime(ts), t.zone().1))
 }
-use crate::cli::{SilenceAddArgs, SilenceExpireArgs, SilenceImportArgs, SilenceQueryArgs, SilenceUpdateArgs};
+use crate::cli::{
+    SilenceAddArgs, SilenceExpireArgs, SilenceImportArgs, SilenceQueryArgs, SilenceUpdateArgs,
+};
 
 /// `silence query`: GET /api/v2/silences with the matchers as filters, then amtool's
 /// client-side selection (active or `--expired`, `--within`, `--created-by`, `--id`).
@@ -34,14 +38,25 @@ pub async fn query(ctx: &mut Ctx, args: SilenceQueryArgs) -> anyhow::Result<()> 
     let mut filters = args.matcher_groups;
     ctx.default_alertname(&mut filters);
     let query: Vec<(&str, String)> = filters.into_iter().map(|f| ("filter", f)).collect();
-    let raw: Value = ctx.client.call(GET_SILENCES, "/silences", &query, None).await?;
+    let raw: Value = ctx
+        .client
+        .call(GET_SILENCES, "/silences", &query, None)
+        .await?;
     let all = decode_zoned::<GettableSilence>(raw)?;
     let now = Timestamp::now();
     let within = args.within.unwrap_or(Duration::ZERO);
     let shift = |d: Duration, forward: bool| {
         let span = jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX);
-        let t = if forward { now.checked_add(span) } else { now.checked_sub(span) };
-        t.unwrap_or(if forward { Timestamp::MAX } else { Timestamp::MIN })
+        let t = if forward {
+            now.checked_add(span)
+        } else {
+            now.checked_sub(span)
+        };
+        t.unwrap_or(if forward {
+            Timestamp::MAX
+        } else {
+            Timestamp::MIN
+        })
     };
     let mut shown: Vec<Zoned<GettableSilence>> = all
         .into_iter()
@@ -149,7 +164,12 @@ pub async fn expire(ctx: &mut Ctx, args: SilenceExpireArgs) -> anyhow::Result<()
     for id in &args.ids {
         let _: IgnoredAny = ctx
             .client
-            .call(DELETE_SILENCE, &format!("/silence/{}", path_segment(id)), &[], None)
+            .call(
+                DELETE_SILENCE,
+                &format!("/silence/{}", path_segment(id)),
+                &[],
+                None,
+            )
             .await?;
     }
     Ok(())
@@ -219,7 +239,14 @@ fn path_segment(id: &str) -> String {
 
 /// The fields of a `postableSilence` kept from each imported object (Go decodes into the
 /// model and drops the rest).
-const POSTABLE_KEYS: [&str; 6] = ["id", "comment", "createdBy", "endsAt", "matchers", "startsAt"];
+const POSTABLE_KEYS: [&str; 6] = [
+    "id",
+    "comment",
+    "createdBy",
+    "endsAt",
+    "matchers",
+    "startsAt",
+];
 
 /// `silence import`: posts every silence of a JSON array (a file or stdin) with `-w`
 /// concurrent requests; an unknown ID is retried as a new silence; `-f` always creates new
@@ -260,7 +287,9 @@ pub async fn import(ctx: &mut Ctx, args: SilenceImportArgs) -> anyhow::Result<()
             let Some(body) = pending.next() else { break };
             running.push(import_one(client, body));
         }
-        let Some(result) = running.next().await else { break };
+        let Some(result) = running.next().await else {
+            break;
+        };
         match result {
             Ok(id) => ids.push(id),
             Err((sid, e)) => {
@@ -289,7 +318,11 @@ async fn import_one(
     client: &super::client::Client,
     mut body: serde_json::Map<String, Value>,
 ) -> Result<String, (String, ApiError)> {
-    let sid = body.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+    let sid = body
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let post = |b: &serde_json::Map<String, Value>| {
         let bytes = am_api::json::to_vec(b).unwrap_or_default();
         client.call::<PostSilenceResponse>(POST_SILENCES, "/silences", &[], Some(bytes))

@@ -151,7 +151,11 @@ impl Seen {
 
 /// A fake Alertmanager answering every request with `status` and `body` (JSON), for `count`
 /// requests. Returns its base URL and a receiver of what it saw.
-pub fn fake_server(status: u16, body: &'static str, count: usize) -> (String, mpsc::Receiver<Seen>) {
+pub fn fake_server(
+    status: u16,
+    body: &'static str,
+    count: usize,
+) -> (String, mpsc::Receiver<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let (tx, rx) = mpsc::channel();
@@ -184,11 +188,12 @@ pub fn fake_server(status: u16, body: &'static str, count: usize) -> (String, mp
                 "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
-            let _ = stream.write_all(reply.as_bytes());
+            // Record before answering, so the request is known once the client is done.
             let _ = tx.send(Seen {
                 line: line.trim_end().to_owned(),
                 headers,
             });
+            let _ = stream.write_all(reply.as_bytes());
         }
     });
     (url, rx)

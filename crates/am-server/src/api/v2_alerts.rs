@@ -141,6 +141,7 @@ fn write_alerts(s: &St, rt: &RuntimeView, aq: &AlertQuery, now: Timestamp, sink:
         inhibitor: &rt.inhibitor,
         now,
     };
+    let t_start = std::time::Instant::now();
     // Pass 1: which alerts, with their status (only non-trivial statuses are kept).
     let mut keep: Vec<(u64, u32)> = Vec::new();
     let mut statuses: Vec<AlertStatus> = Vec::new();
@@ -170,6 +171,7 @@ fn write_alerts(s: &St, rt: &RuntimeView, aq: &AlertQuery, now: Timestamp, sink:
     });
     keep.sort_unstable_by_key(|k| k.0);
     keep.dedup_by_key(|k| k.0);
+    let t_scan = t_start.elapsed();
 
     // Pass 2: re-read in fingerprint order and write.
     let active = AlertStatus::new(Vec::new(), Vec::new(), Vec::new());
@@ -197,6 +199,7 @@ fn write_alerts(s: &St, rt: &RuntimeView, aq: &AlertQuery, now: Timestamp, sink:
         }
     }
     sink.buf.extend_from_slice(b"]\n");
+    eprintln!("PERF scan {:?} total {:?}", t_scan, t_start.elapsed());
 }
 
 /// Upstream's per-alert POST rules, the received/invalid counters, then [`super::Ingest`].

@@ -7,7 +7,9 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use am_model::labels::Fingerprint;
 use md5::{Digest, Md5};
+use nohash_hasher::BuildNoHashHasher;
 use tracing::{debug, error, info};
 
 use super::{Core, Node, Runtime};
@@ -138,11 +140,18 @@ pub(crate) fn spawn(node: &Arc<Node>) {
     if !gc_every.is_zero() {
         let weak = Arc::downgrade(node);
         let stop = node.shutdown.clone();
-        node.tasks.spawn(every(gc_every, stop, move || {
-            if let Some(node) = weak.upgrade() {
-                alerts_gc(&node);
+        node.tasks.spawn(async move {
+            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + gc_every, gc_every);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = ticker.tick() => {}
+                }
+                let Some(node) = weak.upgrade() else { return };
+                alerts_gc(&node).await;
             }
-        }));
+        });
     }
 }
 
@@ -181,24 +190,29 @@ fn data_maintenance(core: &Core) {
     }
 }
 
-/// Removes resolved alerts from the store and forgets them everywhere else.
-fn alerts_gc(node: &Node) {
+/// Removes resolved alerts from the store and forgets them everywhere else. Resolved alerts
+/// still in an aggregation group stay until the group has notified their resolution (the
+/// group drops them then, and the next GC removes them): upstream's groups keep their own
+/// copies for the same reason.
+async fn alerts_gc(node: &Node) {
     let core = &node.core;
-    let now = core.clock.now();
-    let removed = core.store.gc(now);
     let runtime = node.runtime();
+    // Waits behind already-queued batches, so every stored alert is accounted for.
+    let groups = runtime.dispatcher.groups().await;
+    let grouped: std::collections::HashSet<u64, BuildNoHashHasher<u64>> = groups
+        .groups
+        .iter()
+        .flat_map(|g| g.fingerprints.iter().map(|f| f.0))
+        .collect();
+    drop(groups);
+    let now = core.clock.now();
+    let removed = core.store.gc_except(now, |fp: Fingerprint| grouped.contains(&fp.0));
     runtime.inhibitor.gc(now);
-    if removed.is_empty() {
-        return;
-    }
     for fp in &removed {
         core.silencer.forget(*fp);
         runtime.inhibitor.remove(*fp);
     }
     debug!(component = "provider", count = removed.len(), "alert GC done");
-    tokio::spawn(async move {
-        runtime.dispatcher.remove(removed).await;
-    });
 }
 
 /// The snapshots written at shutdown (upstream writes both on exit).

@@ -64,6 +64,9 @@ pub struct AppOptions {
     pub parse_mode: am_model::matcher::ParseMode,
     /// The version string (`User-Agent`, `/api/v2/status`).
     pub version: String,
+    /// Deliver integrations' HTTP requests here instead of the network (in-process tests);
+    /// `None` in production.
+    pub http_transport: Option<Arc<dyn crate::notify::http::HttpTransport>>,
 }
 
 /// The components that live as long as the process.

@@ -66,6 +66,7 @@ impl Runtime {
         };
         let build = BuildOptions {
             user_agent: format!("Alertmanager/{}", core.opts.version),
+            transport: core.opts.http_transport.clone(),
         };
         let pipeline = Arc::new(
             Pipeline::new(&config, Arc::clone(&template), &build, deps)

@@ -46,12 +46,44 @@ pub enum HttpClientError {
 }
 
 /// A built client plus the per-request settings (authentication, headers).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
     auth: Option<HttpAuth>,
     headers: Option<std::collections::BTreeMap<String, am_config::http_config::Header>>,
     user_agent: String,
+    transport: Option<std::sync::Arc<dyn HttpTransport>>,
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("user_agent", &self.user_agent)
+            .field("custom_transport", &self.transport.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One outgoing request as a [`HttpTransport`] sees it (headers already include
+/// authentication, `User-Agent` and `Content-Type`).
+#[derive(Clone, Debug)]
+pub struct HttpRequest {
+    /// The target URL.
+    pub url: String,
+    /// Request headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Whole-request timeout.
+    pub timeout: Option<Duration>,
+}
+
+/// Where requests go instead of the network: the seam that lets a node run against an
+/// in-memory receiver (deterministic tests under simulated time). Production clients have none
+/// and use reqwest.
+pub trait HttpTransport: Send + Sync + std::fmt::Debug {
+    /// Delivers `request`; transport failures are returned as text.
+    fn send(&self, request: HttpRequest) -> futures::future::BoxFuture<'_, Result<HttpResponse, String>>;
 }
 
 /// What a request returned: the status, and the body when the status is not 2xx.
@@ -194,7 +226,14 @@ impl HttpClient {
             auth: config.auth.clone(),
             headers: config.http_headers.clone(),
             user_agent: user_agent.to_owned(),
+            transport: None,
         })
+    }
+
+    /// This client with requests delivered through `transport` instead of the network.
+    pub fn with_transport(mut self, transport: std::sync::Arc<dyn HttpTransport>) -> HttpClient {
+        self.transport = Some(transport);
+        self
     }
 
     /// Headers of one request: `User-Agent`, `Content-Type`, `http_headers`, authentication.
@@ -287,6 +326,15 @@ impl HttpClient {
         timeout: Option<Duration>,
     ) -> Result<HttpResponse, String> {
         let headers = self.request_headers(content_type)?;
+        if let Some(transport) = &self.transport {
+            let request = HttpRequest {
+                url: url.to_owned(),
+                headers,
+                body,
+                timeout,
+            };
+            return transport.send(request).await;
+        }
         let mut req = self.client.post(url).headers(headers).body(body);
         if let Some(t) = timeout {
             req = req.timeout(t);

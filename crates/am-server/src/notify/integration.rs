@@ -13,6 +13,7 @@ use am_template::alertmanager::Template;
 use futures::future::BoxFuture;
 use jiff::Timestamp;
 
+use super::email::EmailNotifier;
 use super::error::NotifyError;
 use super::http::{HttpClient, HttpClientError};
 use super::webhook::WebhookNotifier;
@@ -76,12 +77,16 @@ impl Integration {
 pub struct BuildOptions {
     /// The `User-Agent` header (`Alertmanager/<version>`).
     pub user_agent: String,
+    /// Deliver HTTP requests through this transport instead of the network (in-process tests
+    /// under simulated time); `None` in production.
+    pub transport: Option<Arc<dyn super::http::HttpTransport>>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             user_agent: format!("Alertmanager/{}", env!("CARGO_PKG_VERSION")),
+            transport: None,
         }
     }
 }
@@ -164,11 +169,18 @@ pub fn build_receiver(
                 idx,
                 source,
             })?;
+        let client = match &options.transport {
+            Some(t) => client.with_transport(Arc::clone(t)),
+            None => client,
+        };
         let n = WebhookNotifier::new(c.clone(), Arc::clone(template), client);
         push("webhook", idx, c.send_resolved, Arc::new(n));
     }
+    for (idx, c) in receiver.email_configs.iter().enumerate() {
+        let n = EmailNotifier::new(c.clone(), Arc::clone(template));
+        push("email", idx, c.send_resolved, Arc::new(n));
+    }
     unsupported!(
-        email_configs => "email",
         pagerduty_configs => "pagerduty",
         opsgenie_configs => "opsgenie",
         wechat_configs => "wechat",

@@ -360,6 +360,13 @@ impl AlertStore {
     /// `Alerts.GC`), so the caller can drop markers and caches. Also drops per-alertname limit
     /// buckets whose entries all expired. Works in holds of at most [`CHUNK`] alerts.
     pub fn gc(&self, now: Timestamp) -> Vec<Fingerprint> {
+        self.gc_except(now, |_| false)
+    }
+
+    /// [`AlertStore::gc`], but resolved alerts for which `keep` says true stay (aggregation
+    /// groups that have not yet notified their resolution still need them: upstream's groups
+    /// hold their own copies).
+    pub fn gc_except(&self, now: Timestamp, keep: impl Fn(Fingerprint) -> bool) -> Vec<Fingerprint> {
         let mut deleted = Vec::new();
         let mut doomed: Vec<u32> = Vec::with_capacity(CHUNK);
         for shard in self.shards.iter() {
@@ -377,7 +384,7 @@ impl AlertStore {
                     if let Some((fp, blob)) = guard.live(pos) {
                         seen += 1;
                         let resolved = codec::read_header(blob).is_some_and(|t| t.resolved_at(now));
-                        if resolved {
+                        if resolved && !keep(Fingerprint(fp)) {
                             deleted.push(Fingerprint(fp));
                             doomed.push(pos as u32);
                         }

@@ -123,8 +123,14 @@ impl<'a> Parser<'a> {
             self.skip_space();
             if self.peek() == Some(b'(') {
                 self.consume(b'(');
+                let start = self.s;
                 if !self.comment() {
                     return err("mail: misformatted parenthetical comment");
+                }
+                // The comment's text without the closing parenthesis, split as Go splits it.
+                let text = &start[..start.len() - self.s.len() - 1];
+                if let Some(e) = text.split([' ', '\t']).find_map(charset_error) {
+                    return err(e);
                 }
             }
             return Ok(vec![spec]);
@@ -190,11 +196,11 @@ impl<'a> Parser<'a> {
             return err("mail: no addr-spec");
         }
         let local = if self.peek() == Some(b'"') {
-            let q = self.quoted_string()?;
-            if q.is_empty() {
-                return err("mail: empty quoted string in addr-spec");
+            // Go replaces any failure (its result is then empty too) with this message.
+            match self.quoted_string() {
+                Ok(q) if !q.is_empty() => q,
+                _ => return err("mail: empty quoted string in addr-spec"),
             }
-            q
         } else {
             self.atom(true, false)?.to_owned()
         };
@@ -220,7 +226,10 @@ impl<'a> Parser<'a> {
             let word = if self.peek() == Some(b'"') {
                 self.quoted_string()
             } else {
-                self.atom(true, true).map(str::to_owned)
+                self.atom(true, true).and_then(|w| match charset_error(w) {
+                    Some(e) => Err(AddressError(e)),
+                    None => Ok(w.to_owned()),
+                })
             };
             match word {
                 Ok(w) => words.push(w),
@@ -283,6 +292,63 @@ impl<'a> Parser<'a> {
             }
         }
         Ok(atom)
+    }
+}
+
+/// Go's `addrParser.decodeRFC2047Word` outcome for one word: an error only for a well-formed
+/// encoded word (`=?charset?q|b?text?=` whose text decodes) in a charset Go cannot convert
+/// (anything but UTF-8, ISO-8859-1 and US-ASCII); anything else is a plain word.
+fn charset_error(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("=?")?.strip_suffix("?=")?;
+    if word.len() < 8 || word.matches('?').count() != 4 {
+        return None;
+    }
+    let (charset, rest) = inner.split_once('?')?;
+    let (encoding, text) = rest.split_once('?')?;
+    if charset.is_empty() || encoding.len() != 1 || !decodes(encoding.as_bytes()[0], text) {
+        return None;
+    }
+    let known = ["utf-8", "iso-8859-1", "us-ascii"];
+    if known.iter().any(|k| k.eq_ignore_ascii_case(charset)) {
+        return None;
+    }
+    let quoted = am_model::go_quote::quote(&charset.to_lowercase());
+    Some(format!("charset not supported: {quoted}"))
+}
+
+/// Whether `text` is valid B (standard base64) or Q encoding.
+fn decodes(encoding: u8, text: &str) -> bool {
+    use base64::Engine;
+    use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
+    match encoding {
+        b'B' | b'b' => {
+            let config = GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true);
+            let engine = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
+            let cleaned: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
+            engine.decode(cleaned).is_ok()
+        }
+        b'Q' | b'q' => {
+            let b = text.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                match b[i] {
+                    b'=' => {
+                        if i + 2 >= b.len()
+                            || !b[i + 1].is_ascii_hexdigit()
+                            || !b[i + 2].is_ascii_hexdigit()
+                        {
+                            return false;
+                        }
+                        i += 2;
+                    }
+                    b' '..=b'~' | b'\n' | b'\r' | b'\t' => {}
+                    _ => return false,
+                }
+                i += 1;
+            }
+            true
+        }
+        _ => false,
     }
 }
 

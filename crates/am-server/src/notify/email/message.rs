@@ -19,7 +19,7 @@ const QP_LINE: usize = 76;
 /// allowed), else Q-encoded words of at most 75 characters separated by spaces, never
 /// splitting a character.
 pub fn q_encode(s: &str) -> String {
-    if !s.chars().any(|c| (c < ' ' || c > '~') && c != '\t') {
+    if !s.chars().any(|c| !(' '..='~').contains(&c) && c != '\t') {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len() * 2 + 12);

@@ -38,6 +38,7 @@ pub struct EmailNotifier {
     config: EmailConfig,
     template: Arc<Template>,
     hostname: String,
+    implicit_tls_port: String,
 }
 
 /// The machine's host name for `Message-Id` (`localhost.localdomain` when unknown, as
@@ -96,12 +97,21 @@ impl EmailNotifier {
             config,
             template,
             hostname: hostname(),
+            implicit_tls_port: "465".to_owned(),
         }
     }
 
     /// The same notifier with another host name in `Message-Id`.
     pub fn with_hostname(mut self, hostname: impl Into<String>) -> EmailNotifier {
         self.hostname = hostname.into();
+        self
+    }
+
+    /// The same notifier treating smarthost port `port` (not 465) as the implicit-TLS port, so
+    /// tests can exercise implicit TLS on an ephemeral port.
+    #[doc(hidden)]
+    pub fn with_implicit_tls_port(mut self, port: impl Into<String>) -> EmailNotifier {
+        self.implicit_tls_port = port.into();
         self
     }
 
@@ -211,7 +221,7 @@ impl EmailNotifier {
                 "establish connection to server: unknown port {port_text}"
             ))
         })?;
-        let implicit = port_text == "465";
+        let implicit = port_text == self.implicit_tls_port;
         let what = if implicit {
             "establish TLS connection to server"
         } else {
