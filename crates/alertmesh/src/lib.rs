@@ -15,8 +15,8 @@ pub mod build_info;
 pub mod civil_time;
 pub mod flags;
 pub mod lifecycle;
-pub mod server;
 pub mod logging;
+pub mod server;
 pub mod startup_config;
 pub mod web_url;
 

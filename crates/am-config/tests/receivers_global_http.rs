@@ -55,8 +55,14 @@ fn defaults_print_like_upstream() {
     let set = global("smtp_tls_config: {insecure_skip_verify: true}\nrocketchat_api_url: https://chat.example/\n")
         .unwrap();
     let printed_set = serde_json::to_value(&set).unwrap();
-    assert_eq!(printed_set["smtp_tls_config"], json!({"insecure_skip_verify": true}));
-    assert_eq!(printed_set["rocketchat_api_url"], json!("https://chat.example/"));
+    assert_eq!(
+        printed_set["smtp_tls_config"],
+        json!({"insecure_skip_verify": true})
+    );
+    assert_eq!(
+        printed_set["rocketchat_api_url"],
+        json!("https://chat.example/")
+    );
     let keys: Vec<&String> = printed.as_object().unwrap().keys().collect();
     assert_eq!(keys[..3], ["resolve_timeout", "http_config", "smtp_hello"]);
 }

@@ -101,6 +101,12 @@ struct Harness {
 
 const BASE: i64 = 1_700_000_000;
 
+/// An alert to post: labels, start (seconds after the test's start), end (`None` = open).
+type Posted<'a> = (&'a [(&'a str, &'a str)], i64, Option<i64>);
+
+/// Expected delivery: arrival window `[from, to]` in seconds, path, status, alerts.
+type Want<'a> = (f64, f64, &'a str, &'a str, &'a [&'a str]);
+
 impl Harness {
     async fn start(yaml: &str) -> Harness {
         let start = Timestamp::from_second(BASE).unwrap();
@@ -159,7 +165,7 @@ impl Harness {
 
     /// Posts alerts like the API does (`updatedAt = now`); `ends` = seconds after the start
     /// (`None` = open, filled from resolve_timeout as the API would: 5 minutes).
-    async fn post(&self, alerts: &[(&[(&str, &str)], i64, Option<i64>)]) {
+    async fn post(&self, alerts: &[Posted<'_>]) {
         let now = self.clock.now();
         let batch = alerts
             .iter()
@@ -190,7 +196,7 @@ impl Harness {
 }
 
 /// Asserts the deliveries, as `(from, to, path, status, alerts)` windows in order.
-fn expect(got: &[Delivery], want: &[(f64, f64, &str, &str, &[&str])]) {
+fn expect(got: &[Delivery], want: &[Want<'_>]) {
     let summary: Vec<String> = got
         .iter()
         .map(|d| format!("{:.1}s {} {} {:?}", d.at, d.path, d.status(), d.alerts()))
@@ -280,7 +286,10 @@ async fn old_alerts_flush_immediately_and_resolution_is_notified() {
         ],
     );
     // The resolved alert left the group after the successful flush; nothing repeats.
-    assert_eq!(h.node.runtime().dispatcher.groups_snapshot().groups.len(), 0);
+    assert_eq!(
+        h.node.runtime().dispatcher.groups_snapshot().groups.len(),
+        0
+    );
 }
 
 const INHIBIT_AND_RESOLVED: &str = r#"
@@ -318,19 +327,31 @@ async fn continue_inhibition_and_send_resolved_false() {
     let h = Harness::start(INHIBIT_AND_RESOLVED).await;
     h.post(&[
         (
-            &[("alertname", "Down"), ("instance", "1"), ("severity", "page")],
+            &[
+                ("alertname", "Down"),
+                ("instance", "1"),
+                ("severity", "page"),
+            ],
             0,
             Some(1000),
         ),
         // Inhibited by Down on instance 1.
         (
-            &[("alertname", "Slow"), ("instance", "1"), ("severity", "warn")],
+            &[
+                ("alertname", "Slow"),
+                ("instance", "1"),
+                ("severity", "warn"),
+            ],
             0,
             Some(1000),
         ),
         // Not inhibited: another instance.
         (
-            &[("alertname", "Slow"), ("instance", "2"), ("severity", "warn")],
+            &[
+                ("alertname", "Slow"),
+                ("instance", "2"),
+                ("severity", "warn"),
+            ],
             0,
             Some(1000),
         ),
@@ -339,7 +360,11 @@ async fn continue_inhibition_and_send_resolved_false() {
     h.at(15.0).await;
     // Down resolves: Slow/1 is no longer inhibited.
     h.post(&[(
-        &[("alertname", "Down"), ("instance", "1"), ("severity", "page")],
+        &[
+            ("alertname", "Down"),
+            ("instance", "1"),
+            ("severity", "page"),
+        ],
         0,
         Some(15),
     )])
@@ -357,7 +382,13 @@ async fn continue_inhibition_and_send_resolved_false() {
             (30.0, 30.0, "/pager", "resolved", &["Down/1=resolved"]),
             // send_resolved false: the all-resolved group records the log but sends
             // nothing; Slow/1 (no longer inhibited) joins Slow/2.
-            (30.0, 30.0, "/quiet", "firing", &["Slow/1=firing", "Slow/2=firing"]),
+            (
+                30.0,
+                30.0,
+                "/quiet",
+                "firing",
+                &["Slow/1=firing", "Slow/2=firing"],
+            ),
         ],
     );
 }
@@ -365,12 +396,9 @@ async fn continue_inhibition_and_send_resolved_false() {
 #[tokio::test(start_paused = true)]
 async fn silences_mute_and_expiry_unmutes() {
     let h = Harness::start(TIMING).await;
-    let matcher = am_model::matcher::Matcher::new(
-        am_model::matcher::MatchType::Equal,
-        "instance",
-        "1",
-    )
-    .unwrap();
+    let matcher =
+        am_model::matcher::Matcher::new(am_model::matcher::MatchType::Equal, "instance", "1")
+            .unwrap();
     let silence = Silence {
         id: String::new(),
         matchers: vec![matcher],

@@ -34,6 +34,8 @@ use super::status::{
 use crate::dispatch::alert_order;
 use crate::provider::CHUNK;
 
+/// Threads rendering GET /alerts JSON.
+const WORKERS: usize = 2;
 /// Size at which a body chunk is sent.
 const FLUSH_BYTES: usize = 256 << 10;
 /// How long GET /alerts/groups waits for the dispatcher to catch up before using its last
@@ -173,33 +175,57 @@ fn write_alerts(s: &St, rt: &RuntimeView, aq: &AlertQuery, now: Timestamp, sink:
     keep.dedup_by_key(|k| k.0);
     let t_scan = t_start.elapsed();
 
-    // Pass 2: re-read in fingerprint order and write.
+    // Pass 2: re-read in fingerprint order and write, chunks rendered by WORKERS threads
+    // (worker w renders chunks w, w+WORKERS, …) and forwarded in order.
     let active = AlertStatus::new(Vec::new(), Vec::new(), Vec::new());
-    sink.buf.push(b'[');
-    let mut first = true;
-    let mut fps: Vec<Fingerprint> = Vec::with_capacity(CHUNK);
-    for part in keep.chunks(CHUNK) {
-        fps.clear();
-        fps.extend(part.iter().map(|k| Fingerprint(k.0)));
+    let render = |part: &[(u64, u32)]| -> Vec<u8> {
+        let mut out = Vec::with_capacity(part.len() * 512);
+        let fps: Vec<Fingerprint> = part.iter().map(|k| Fingerprint(k.0)).collect();
         for (alert, k) in s.deps.store.get_many(&fps).into_iter().zip(part) {
             let Some(alert) = alert else { continue };
-            if !first {
-                sink.buf.push(b',');
-            }
-            first = false;
             let status = match k.1 {
                 0 => &active,
                 i => &statuses[i as usize - 1],
             };
             let receivers = receivers_of(rt, &alert.labels);
-            write_gettable_alert(&mut sink.buf, &alert, Fingerprint(k.0), &receivers, status);
+            out.push(b',');
+            write_gettable_alert(&mut out, &alert, Fingerprint(k.0), &receivers, status);
         }
-        if !sink.maybe_flush() {
-            return;
+        out
+    };
+    sink.buf.push(b'[');
+    let parts: Vec<&[(u64, u32)]> = keep.chunks(CHUNK).collect();
+    let mut first = true;
+    std::thread::scope(|scope| {
+        let mut rxs = Vec::with_capacity(WORKERS);
+        for w in 0..WORKERS {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+            rxs.push(rx);
+            let (parts, render) = (&parts, &render);
+            scope.spawn(move || {
+                for part in parts.iter().skip(w).step_by(WORKERS) {
+                    if tx.send(render(part)).is_err() {
+                        return;
+                    }
+                }
+            });
         }
-    }
+        for j in 0..parts.len() {
+            let Ok(chunk) = rxs[j % WORKERS].recv() else {
+                break;
+            };
+            let skip = usize::from(first && !chunk.is_empty());
+            first &= chunk.is_empty();
+            sink.buf.extend_from_slice(&chunk[skip..]);
+            if !sink.maybe_flush() {
+                break;
+            }
+        }
+        // Dropping the receivers stops workers that are still rendering.
+        drop(rxs);
+    });
     sink.buf.extend_from_slice(b"]\n");
-    eprintln!("PERF scan {:?} total {:?}", t_scan, t_start.elapsed());
+    tracing::debug!(scan = ?t_scan, total = ?t_start.elapsed(), "GET /api/v2/alerts written");
 }
 
 /// Upstream's per-alert POST rules, the received/invalid counters, then [`super::Ingest`].

@@ -28,8 +28,14 @@ impl RuntimeSource for Node {
 impl Ingest for Node {
     fn ingest(&self, alerts: Vec<Alert>, now: Timestamp) -> Result<(), String> {
         let (stored, _refused) = self.store_batch(alerts, now);
-        if !stored.is_empty() {
-            let runtime = self.runtime();
+        if stored.is_empty() {
+            return Ok(());
+        }
+        let runtime = self.runtime();
+        if let Err(stored) = runtime.dispatcher.offer(stored) {
+            // The dispatcher is behind: wait for room off the request path. Routing only needs
+            // labels and start times, and flushes read the store, so the order of these late
+            // batches does not matter.
             tokio::spawn(async move {
                 runtime.dispatcher.send(stored).await;
             });

@@ -141,7 +141,8 @@ pub(crate) fn spawn(node: &Arc<Node>) {
         let weak = Arc::downgrade(node);
         let stop = node.shutdown.clone();
         node.tasks.spawn(async move {
-            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + gc_every, gc_every);
+            let mut ticker =
+                tokio::time::interval_at(tokio::time::Instant::now() + gc_every, gc_every);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
@@ -206,13 +207,19 @@ async fn alerts_gc(node: &Node) {
         .collect();
     drop(groups);
     let now = core.clock.now();
-    let removed = core.store.gc_except(now, |fp: Fingerprint| grouped.contains(&fp.0));
+    let removed = core
+        .store
+        .gc_except(now, |fp: Fingerprint| grouped.contains(&fp.0));
     runtime.inhibitor.gc(now);
     for fp in &removed {
         core.silencer.forget(*fp);
         runtime.inhibitor.remove(*fp);
     }
-    debug!(component = "provider", count = removed.len(), "alert GC done");
+    debug!(
+        component = "provider",
+        count = removed.len(),
+        "alert GC done"
+    );
 }
 
 /// The snapshots written at shutdown (upstream writes both on exit).

@@ -31,8 +31,8 @@ use crate::notify::{NotifyMetrics, Peer};
 use crate::provider::{AlertStore, PutError, StoreLimits};
 use crate::silence::{Limits, Silencer, Silences, SilencesHandle, SilencesOptions};
 
-pub use maintenance::ReloadMetrics;
 pub use http::{api_deps, label_names};
+pub use maintenance::ReloadMetrics;
 pub use runtime::Runtime;
 
 /// Process-wide settings (from the command line).
@@ -106,12 +106,7 @@ pub struct Node {
 pub type IngestResult = Result<(), PutError>;
 
 impl Core {
-    fn new(
-        opts: AppOptions,
-        clock: SharedClock,
-        peer: Arc<dyn Peer>,
-        registry: Registry,
-    ) -> Core {
+    fn new(opts: AppOptions, clock: SharedClock, peer: Arc<dyn Peer>, registry: Registry) -> Core {
         let now = clock.now();
         let retention = SignedDuration::try_from(opts.retention).unwrap_or(SignedDuration::MAX);
         let store = Arc::new(AlertStore::new(
@@ -135,7 +130,11 @@ impl Core {
         let silences_file = opts.storage_path.join("silences");
         if silences_file.exists() {
             match silences.load_file(&silences_file, now) {
-                Ok(n) => info!(component = "silences", count = n, "loaded silences snapshot"),
+                Ok(n) => info!(
+                    component = "silences",
+                    count = n,
+                    "loaded silences snapshot"
+                ),
                 Err(err) => error!(
                     component = "silences",
                     %err,
@@ -151,7 +150,11 @@ impl Core {
                 .map_err(|e| e.to_string())
                 .and_then(|b| nflog.load(&b).map_err(|e| e.to_string()));
             match loaded {
-                Ok(n) => info!(component = "nflog", count = n, "loaded notification log snapshot"),
+                Ok(n) => info!(
+                    component = "nflog",
+                    count = n,
+                    "loaded notification log snapshot"
+                ),
                 Err(err) => error!(
                     component = "nflog",
                     %err,

@@ -168,6 +168,17 @@ impl DispatcherHandle {
         }
     }
 
+    /// Queues alerts if the queue has room; otherwise hands them back (not counted as
+    /// dropped) so the caller can wait with [`DispatcherHandle::send`]. A stopped dispatcher
+    /// accepts and discards them.
+    pub fn offer(&self, alerts: Vec<Alert>) -> Result<(), Vec<Alert>> {
+        match self.tx.try_send(Msg::Alerts(alerts)) {
+            Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Ok(()),
+            Err(mpsc::error::TrySendError::Full(Msg::Alerts(alerts))) => Err(alerts),
+            Err(mpsc::error::TrySendError::Full(_)) => Ok(()),
+        }
+    }
+
     /// Queues alerts, waiting for room in the queue. Returns false when stopped.
     pub async fn send(&self, alerts: Vec<Alert>) -> bool {
         self.tx.send(Msg::Alerts(alerts)).await.is_ok()

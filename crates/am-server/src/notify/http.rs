@@ -83,7 +83,10 @@ pub struct HttpRequest {
 /// and use reqwest.
 pub trait HttpTransport: Send + Sync + std::fmt::Debug {
     /// Delivers `request`; transport failures are returned as text.
-    fn send(&self, request: HttpRequest) -> futures::future::BoxFuture<'_, Result<HttpResponse, String>>;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> futures::future::BoxFuture<'_, Result<HttpResponse, String>>;
 }
 
 /// What a request returned: the status, and the body when the status is not 2xx.

@@ -366,7 +366,11 @@ impl AlertStore {
     /// [`AlertStore::gc`], but resolved alerts for which `keep` says true stay (aggregation
     /// groups that have not yet notified their resolution still need them: upstream's groups
     /// hold their own copies).
-    pub fn gc_except(&self, now: Timestamp, keep: impl Fn(Fingerprint) -> bool) -> Vec<Fingerprint> {
+    pub fn gc_except(
+        &self,
+        now: Timestamp,
+        keep: impl Fn(Fingerprint) -> bool,
+    ) -> Vec<Fingerprint> {
         let mut deleted = Vec::new();
         let mut doomed: Vec<u32> = Vec::with_capacity(CHUNK);
         for shard in self.shards.iter() {

@@ -511,3 +511,30 @@ async fn timeout_answers_503() {
         )
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_alerts_stream_in_fingerprint_order() {
+    let f = Fixture::new();
+    let n = 5000;
+    for i in 0..n {
+        let a = am_model::alert::Alert {
+            labels: am_model::labels::LabelSet::new([("alertname", format!("a{i}"))]),
+            annotations: am_model::labels::LabelSet::empty(),
+            starts_at: t0(),
+            ends_at: t0() + jiff::SignedDuration::from_hours(1),
+            generator_url: Default::default(),
+            updated_at: t0(),
+            timeout: false,
+        };
+        f.deps.store.put(a, t0()).expect("put");
+    }
+    let v = f.get_json("/api/v2/alerts").await;
+    let fps: Vec<&str> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a["fingerprint"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(fps.len(), n);
+    assert!(fps.windows(2).all(|w| w[0] < w[1]), "strictly sorted");
+}
