@@ -5,111 +5,34 @@
 //! reproduces Go's bytes (modulo the 0.28-only `mutedBy` field; times are posted in UTC because
 //! Go echoes a client's offset while we always answer in UTC).
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use am_api::v2::{self, AlertStatus, GettableAlert};
 use am_model::alert::Alert;
+use am_testkit::http::{HttpError, request};
+use am_testkit::{Flavor, Server, ServerOptions};
 use jiff::{SignedDuration, Timestamp};
 
-struct Go {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
+/// One request with a JSON content type: (status, de-chunked body).
+fn http(go: &Server, method: &str, path: &str, body: &[u8]) -> Result<(u16, Vec<u8>), HttpError> {
+    let url = format!("{}{path}", go.url());
+    let resp = request(
+        method,
+        &url,
+        Some(("application/json", body)),
+        Duration::from_secs(10),
+    )?;
+    Ok((resp.status, resp.body))
 }
 
-impl Drop for Go {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http(port: u16, method: &str, path: &str, body: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port))?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    s.write_all(head.as_bytes())?;
-    s.write_all(body)?;
-    let mut resp = Vec::new();
-    s.read_to_end(&mut resp)?;
-    let split = resp
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no response head"))?;
-    let head = String::from_utf8_lossy(&resp[..split]).to_string();
-    let status: u16 = head
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| std::io::Error::other("bad status line"))?;
-    let mut body = resp[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body);
-    }
-    Ok((status, body))
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = b.windows(2).position(|w| w == b"\r\n") {
-        let n = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
-        b = &b[eol + 4 + n..];
-    }
-    out
-}
-
-fn start_go() -> Option<Go> {
-    let bin = am_testkit::require_tool("prometheus-alertmanager")?;
-    let dir = am_testkit::tempdir();
-    let cfg = dir.path().join("am.yml");
-    std::fs::write(&cfg, "route:\n  receiver: r\nreceivers:\n- name: r\n").unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .arg(format!("--config.file={}", cfg.display()))
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .env("TZ", "UTC")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start prometheus-alertmanager");
-    let go = Go {
-        child,
-        port,
-        _dir: dir,
+fn start_go() -> Option<Server> {
+    am_testkit::require_tool("prometheus-alertmanager")?;
+    let opts = ServerOptions {
+        env: vec![("TZ".into(), "UTC".into())],
+        ..ServerOptions::default()
     };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok((200, _)) = http(port, "GET", "/-/ready", b"") {
-            return Some(go);
-        }
-        assert!(
-            Instant::now() < deadline,
-            "Go alertmanager did not become ready"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let config = "route:\n  receiver: r\nreceivers:\n- name: r\n";
+    Some(Server::start_with(Flavor::Go, config, &opts).expect("start prometheus-alertmanager"))
 }
 
 const ALERTS: &[&str] = &[
@@ -229,7 +152,7 @@ fn decoders_match_go_status_codes_and_messages() {
     let now = Timestamp::from_second(1_800_000_000).unwrap();
     let mut checked = 0;
     for body in ALERTS {
-        let (gs, gb) = http(go.port, "POST", "/api/v2/alerts", body.as_bytes()).unwrap();
+        let (gs, gb) = http(&go, "POST", "/api/v2/alerts", body.as_bytes()).unwrap();
         let (os, om) = ours_alerts(body, now);
         assert_eq!(
             os,
@@ -243,7 +166,7 @@ fn decoders_match_go_status_codes_and_messages() {
         checked += 1;
     }
     for body in silences() {
-        let (gs, gb) = http(go.port, "POST", "/api/v2/silences", body.as_bytes()).unwrap();
+        let (gs, gb) = http(&go, "POST", "/api/v2/silences", body.as_bytes()).unwrap();
         let go_openapi = gb.starts_with(b"{\"code\"");
         match v2::decode_postable_silence(body.as_bytes()) {
             Err(e) => {
@@ -282,9 +205,9 @@ fn writer_reproduces_go_get_alerts_bytes() {
         "annotations":{"summary":"a<b>c&d","empty":""},"generatorURL":"http://x/?a=<b>&c",
         "startsAt":"2024-01-01T00:00:00.123456Z"},
         {"labels":{"alertname":"plain"},"endsAt":"2999-01-01T00:00:00Z"}]"#;
-    let (s, b) = http(go.port, "POST", "/api/v2/alerts", body.as_bytes()).unwrap();
+    let (s, b) = http(&go, "POST", "/api/v2/alerts", body.as_bytes()).unwrap();
     assert_eq!(s, 200, "{}", String::from_utf8_lossy(&b));
-    let (s, got) = http(go.port, "GET", "/api/v2/alerts", b"").unwrap();
+    let (s, got) = http(&go, "GET", "/api/v2/alerts", b"").unwrap();
     assert_eq!(s, 200);
     let got = String::from_utf8(got).unwrap();
     let parsed: Vec<GettableAlert> = serde_json::from_str(&got).unwrap();
@@ -326,7 +249,7 @@ fn models_reproduce_go_get_bytes() {
     use am_api::v1;
     let Some(go) = start_go() else { return };
     let post = |path: &str, body: &str| {
-        let (s, b) = http(go.port, "POST", path, body.as_bytes()).unwrap();
+        let (s, b) = http(&go, "POST", path, body.as_bytes()).unwrap();
         assert_eq!(s, 200, "{path}: {}", String::from_utf8_lossy(&b));
     };
     post(
@@ -339,7 +262,7 @@ fn models_reproduce_go_get_bytes() {
         r#"[{"labels":{"alertname":"x<y","job":"j"},"annotations":{"s":"t&u"},"generatorURL":"http://g/"}]"#,
     );
     let get = |path: &str| {
-        let (s, b) = http(go.port, "GET", path, b"").unwrap();
+        let (s, b) = http(&go, "GET", path, b"").unwrap();
         assert_eq!(s, 200, "{path}");
         String::from_utf8(b).unwrap()
     };
@@ -411,7 +334,7 @@ fn v1_alert_decoding_matches_go() {
         "[]",
     ];
     for body in bodies {
-        let (_, gb) = http(go.port, "POST", "/api/v1/alerts", body.as_bytes()).unwrap();
+        let (_, gb) = http(&go, "POST", "/api/v1/alerts", body.as_bytes()).unwrap();
         let env: serde_json::Value = serde_json::from_slice(&gb).unwrap();
         let ours: Result<(), String> = am_api::v1::decode_alerts(body.as_bytes()).and_then(|v| {
             let errs: Vec<String> = v

@@ -86,34 +86,13 @@ async fn same_message_as_go_alertmanager() {
         eprintln!("skipped: Go Alertmanager is not installed");
         return;
     }
-    let args = [
-        "--ext",
-        "AUTH PLAIN LOGIN",
-        "--ext",
-        "8BITMIME",
-        "--user",
-        "am",
-        "--password",
-        "pw",
-    ];
-    let Some(sink) = Sink::start(&args) else {
+    let Some(sink) = Sink::start(&PLAIN_LOGIN_SINK) else {
         return;
     };
-    let email = format!(
-        r#"
-    to: 'Ops Team <ops@example.org>, dev@example.org'
-    from: 'Alertmanager <am@example.org>'
-    smarthost: 127.0.0.1:{port}
-    hello: alertmesh.test
-    require_tls: false
-    auth_username: am
-    auth_password: pw
-    headers:
-      X-Custom: 'group {{{{ .GroupLabels.alertname }}}} – {{{{ .Status }}}} ✓'
-    text: {text}
-"#,
-        port = sink.port,
-        text = serde_json::to_string(TEXT).unwrap(),
+    let email = full_entry(
+        sink.port,
+        "'Ops Team <ops@example.org>, dev@example.org'",
+        "X-Custom: 'group {{ .GroupLabels.alertname }} – {{ .Status }} ✓'",
     );
     let templates = "/usr/share/prometheus/alertmanager";
     let go_config = format!(
@@ -143,17 +122,7 @@ async fn same_message_as_go_alertmanager() {
     let go_session = sink.session();
     drop(go);
 
-    let n = EmailNotifier::new(
-        {
-            let yaml = format!(
-                "route:\n  receiver: mail\nreceivers:\n- name: mail\n  email_configs:\n  - {}\n",
-                email.trim_start()
-            );
-            let cfg = am_config::load::load_str(&yaml, None, &Default::default()).unwrap();
-            cfg.receivers[0].email_configs[0].clone()
-        },
-        template(),
-    );
+    let n = EmailNotifier::new(email_config(&email), template());
     let mut a = alerts();
     a[0].starts_at = starts;
     a[0].ends_at = am_model::alert::ZERO_TIME;

@@ -13,33 +13,13 @@ use email_support::*;
 
 #[tokio::test]
 async fn full_dialogue_with_plain_auth_and_message() {
-    let Some(sink) = Sink::start(&[
-        "--ext",
-        "AUTH PLAIN LOGIN",
-        "--ext",
-        "8BITMIME",
-        "--user",
-        "am",
-        "--password",
-        "pw",
-    ]) else {
+    let Some(sink) = Sink::start(&PLAIN_LOGIN_SINK) else {
         return;
     };
-    let entry = format!(
-        r#"
-    to: 'Ops Team <ops@example.org>, "Dev, Team" <dev@example.org>'
-    from: 'Alertmanager <am@example.org>'
-    smarthost: 127.0.0.1:{port}
-    hello: alertmesh.test
-    require_tls: false
-    auth_username: am
-    auth_password: pw
-    headers:
-      x-custom: 'group {{{{ .GroupLabels.alertname }}}} – {{{{ .Status }}}}'
-    text: {text}
-"#,
-        port = sink.port,
-        text = serde_json::to_string(TEXT).unwrap(),
+    let entry = full_entry(
+        sink.port,
+        r#"'Ops Team <ops@example.org>, "Dev, Team" <dev@example.org>'"#,
+        "x-custom: 'group {{ .GroupLabels.alertname }} – {{ .Status }}'",
     );
     let n = notifier(&entry);
     send(&n).await.expect("delivered");
@@ -288,6 +268,24 @@ fn self_signed(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     Some((cert, key))
 }
 
+/// `smtp_sink.py` arguments: STARTTLS with this certificate and key, AUTH PLAIN for `am`/`pw`.
+fn tls_sink<'a>(cert: &'a str, key: &'a str) -> [&'a str; 12] {
+    [
+        "--ext",
+        "STARTTLS",
+        "--ext",
+        "AUTH PLAIN",
+        "--cert",
+        cert,
+        "--key",
+        key,
+        "--user",
+        "am",
+        "--password",
+        "pw",
+    ]
+}
+
 #[tokio::test]
 async fn starttls_with_a_trusted_self_signed_certificate() {
     let dir = am_testkit::tempdir();
@@ -295,20 +293,7 @@ async fn starttls_with_a_trusted_self_signed_certificate() {
         return;
     };
     let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
-    let args = [
-        "--ext",
-        "STARTTLS",
-        "--ext",
-        "AUTH PLAIN",
-        "--cert",
-        cert_s,
-        "--key",
-        key_s,
-        "--user",
-        "am",
-        "--password",
-        "pw",
-    ];
+    let args = tls_sink(cert_s, key_s);
     let Some(sink) = Sink::start(&args) else {
         return;
     };
@@ -354,21 +339,7 @@ async fn implicit_tls_like_port_465() {
         return;
     };
     let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
-    let args = [
-        "--implicit-tls",
-        "--ext",
-        "STARTTLS",
-        "--ext",
-        "AUTH PLAIN",
-        "--cert",
-        cert_s,
-        "--key",
-        key_s,
-        "--user",
-        "am",
-        "--password",
-        "pw",
-    ];
+    let args = [&["--implicit-tls"][..], &tls_sink(cert_s, key_s)].concat();
     let Some(sink) = Sink::start(&args) else {
         return;
     };

@@ -4,7 +4,7 @@
 //! stderr captured to a file and the process killed on drop (no upstream counterpart).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -171,6 +171,11 @@ pub struct ServerOptions {
     pub ready_path: String,
     /// Keep the temp dir (config, data, logs) after drop.
     pub keep_dir: bool,
+    /// Extra environment variables for the server process (e.g. `TZ=UTC`).
+    pub env: Vec<(String, String)>,
+    /// The `--storage.path` directory, when the caller owns it (to seed a snapshot before the
+    /// start or read one after [`Server::terminate`]); `None`: `data/` in the temp dir.
+    pub storage_dir: Option<PathBuf>,
 }
 
 impl Default for ServerOptions {
@@ -181,6 +186,8 @@ impl Default for ServerOptions {
             ready_timeout: Duration::from_secs(20),
             ready_path: "/-/ready".into(),
             keep_dir: std::env::var("AM_KEEP_SERVER_DIR").as_deref() == Ok("1"),
+            env: Vec::new(),
+            storage_dir: None,
         }
     }
 }
@@ -237,7 +244,10 @@ impl Server {
         let dir_path = dir.path().to_path_buf();
         let config = dir_path.join("alertmanager.yml");
         std::fs::write(&config, config_yaml).map_err(io)?;
-        let data = dir_path.join("data");
+        let data = opts
+            .storage_dir
+            .clone()
+            .unwrap_or_else(|| dir_path.join("data"));
         std::fs::create_dir_all(&data).map_err(io)?;
         let stderr = std::fs::File::create(dir_path.join("stderr.log")).map_err(io)?;
         let stdout = std::fs::File::create(dir_path.join("stdout.log")).map_err(io)?;
@@ -255,6 +265,7 @@ impl Server {
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
             .arg("--cluster.listen-address=")
             .args(&opts.extra_args)
+            .envs(opts.env.iter().map(|(k, v)| (k, v)))
             .current_dir(&dir_path)
             .stdin(Stdio::null())
             .stdout(stdout)
@@ -340,7 +351,8 @@ impl Server {
         self.started
     }
 
-    /// The temp dir with `alertmanager.yml`, `data/`, `stderr.log`, `stdout.log`.
+    /// The temp dir with `alertmanager.yml`, `data/` (unless [`ServerOptions::storage_dir`] is
+    /// set), `stderr.log`, `stdout.log`.
     pub fn dir(&self) -> &Path {
         &self.dir_path
     }
@@ -368,6 +380,37 @@ impl Server {
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Graceful shutdown: sends SIGTERM (with `kill -TERM`, no unsafe code) and waits up to
+    /// 30 s for the exit (Go Alertmanager writes its final nflog and silence snapshots then).
+    /// On timeout the process is killed and an error returned. The temp dir is removed
+    /// afterwards unless kept; a caller-owned [`ServerOptions::storage_dir`] stays.
+    pub fn terminate(mut self) -> Result<ExitStatus, String> {
+        let pid = self.pid().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .map_err(|e| format!("cannot run kill -TERM {pid}: {e}"))?;
+        if !sent.success() {
+            return Err(format!("kill -TERM {pid} failed: {sent}"));
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Ok(None) => {
+                    return Err(format!(
+                        "{} (pid {pid}) did not exit within 30 s of SIGTERM",
+                        self.flavor.name()
+                    ));
+                }
+                Err(e) => return Err(format!("waiting for pid {pid}: {e}")),
+            }
+        }
     }
 }
 
@@ -441,5 +484,36 @@ pub fn flavor_available(flavor: Flavor) -> bool {
                 false
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminate_is_graceful_and_keeps_a_caller_storage_dir() {
+        if crate::require_tool("prometheus-alertmanager").is_none() {
+            return;
+        }
+        let storage = crate::tempdir();
+        let opts = ServerOptions {
+            env: vec![("AM_TESTKIT_MARKER".into(), "1".into())],
+            storage_dir: Some(storage.path().to_path_buf()),
+            ..ServerOptions::default()
+        };
+        let server = Server::start_with(Flavor::Go, &minimal_config(), &opts).unwrap();
+        let environ = std::fs::read(format!("/proc/{}/environ", server.pid())).unwrap();
+        assert!(
+            environ
+                .split(|b| *b == 0)
+                .any(|kv| kv == b"AM_TESTKIT_MARKER=1")
+        );
+        let dir = server.dir().to_path_buf();
+        let status = server.terminate().unwrap();
+        assert!(status.success(), "{status}");
+        // Go writes its snapshots on a graceful shutdown, into the caller's directory.
+        assert!(storage.path().join("silences").is_file());
+        assert!(!dir.exists());
     }
 }

@@ -31,6 +31,13 @@ struct Shared {
     stop: AtomicBool,
 }
 
+impl Shared {
+    /// The received list (a panicked holder does not poison it for the test).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Received>> {
+        self.received.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// A webhook server on `127.0.0.1:<free port>`; stops accepting when dropped.
 pub struct WebhookCollector {
     shared: Arc<Shared>,
@@ -78,46 +85,18 @@ impl WebhookCollector {
 
     /// A copy of everything received so far, in arrival order.
     pub fn received(&self) -> Vec<Received> {
-        self.shared
-            .received
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.lock().clone()
     }
 
     /// Number of requests received so far.
     pub fn count(&self) -> usize {
-        self.shared
-            .received
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .len()
+        self.shared.lock().len()
     }
 
     /// Waits until at least `n` requests have arrived or `timeout` passes; returns everything
     /// received (`Err` with what did arrive on timeout).
     pub fn wait_for(&self, n: usize, timeout: Duration) -> Result<Vec<Received>, Vec<Received>> {
-        let deadline = Instant::now() + timeout;
-        let mut got = self
-            .shared
-            .received
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        loop {
-            if got.len() >= n {
-                return Ok(got.clone());
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(got.clone());
-            }
-            got = self
-                .shared
-                .cond
-                .wait_timeout(got, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        self.wait_until(timeout, |got| got.len() >= n)
     }
 
     /// Waits until `pred` holds for the received list or `timeout` passes; returns the list
@@ -128,11 +107,7 @@ impl WebhookCollector {
         mut pred: impl FnMut(&[Received]) -> bool,
     ) -> Result<Vec<Received>, Vec<Received>> {
         let deadline = Instant::now() + timeout;
-        let mut got = self
-            .shared
-            .received
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut got = self.shared.lock();
         loop {
             if pred(&got) {
                 return Ok(got.clone());
@@ -172,7 +147,7 @@ fn serve_conn(conn: TcpStream, shared: &Shared) {
         };
         let json = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
         {
-            let mut got = shared.received.lock().unwrap_or_else(|e| e.into_inner());
+            let mut got = shared.lock();
             got.push(Received {
                 path,
                 body,

@@ -3,13 +3,11 @@
 //! state unchanged (and re-encode to the very same bytes); a snapshot we write is loaded by Go
 //! and served back by its API with the same content.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use am_model::matcher::MatchType;
+use am_testkit::{Flavor, Server, ServerOptions};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
@@ -19,109 +17,37 @@ use crate::clock::{Clock, SystemClock};
 
 const CONFIG: &str = "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n";
 
-struct GoAm {
-    child: Child,
-    port: u16,
+/// Go Alertmanager with `storage` as its `--storage.path` (the caller's directory, so a
+/// snapshot can be seeded before the start and read after [`stop`]).
+fn start_go(storage: &Path) -> Server {
+    let opts = ServerOptions {
+        storage_dir: Some(storage.to_path_buf()),
+        ..ServerOptions::default()
+    };
+    Server::start_with(Flavor::Go, CONFIG, &opts).expect("start Go alertmanager")
 }
 
-impl GoAm {
-    fn start(bin: &Path, storage: &Path) -> GoAm {
-        let cfg = storage.join("am.yml");
-        std::fs::write(&cfg, CONFIG).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(bin)
-            .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!("--storage.path={}", storage.display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--cluster.listen-address=")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let am = GoAm { child, port };
-        // Poll readiness (bounded): the process needs a moment to bind.
-        for _ in 0..200 {
-            if am
-                .try_request("GET", "/-/ready", None)
-                .is_some_and(|(st, _)| st == 200)
-            {
-                return am;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("Go alertmanager did not become ready on port {port}");
+/// A JSON request to Go that must answer 200; `Null` for an empty body.
+fn json(go: &Server, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let resp = am_testkit::http::request(
+        method,
+        &format!("{}{path}", go.url()),
+        Some(("application/json", body.as_bytes())),
+        Duration::from_secs(10),
+    )
+    .expect("request");
+    assert_eq!(resp.status, 200, "{method} {path}: {}", resp.text());
+    if resp.body.is_empty() {
+        return Value::Null;
     }
-
-    fn try_request(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<&Value>,
-    ) -> Option<(u16, Vec<u8>)> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
-        s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        s.write_all(req.as_bytes()).ok()?;
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).ok()?;
-        let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-        let status = head.split_whitespace().nth(1)?.parse().ok()?;
-        let mut rest = &raw[split + 4..];
-        if !head.contains("transfer-encoding: chunked") {
-            return Some((status, rest.to_vec()));
-        }
-        let mut out = Vec::new();
-        loop {
-            let nl = rest.windows(2).position(|w| w == b"\r\n")?;
-            let len =
-                usize::from_str_radix(std::str::from_utf8(&rest[..nl]).ok()?.trim(), 16).ok()?;
-            if len == 0 {
-                return Some((status, out));
-            }
-            out.extend_from_slice(rest.get(nl + 2..nl + 2 + len)?);
-            rest = rest.get(nl + 4 + len..)?;
-        }
-    }
-
-    fn json(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
-        let (status, bytes) = self.try_request(method, path, body).expect("request");
-        assert_eq!(
-            status,
-            200,
-            "{method} {path}: {}",
-            String::from_utf8_lossy(&bytes)
-        );
-        if bytes.is_empty() {
-            return Value::Null;
-        }
-        serde_json::from_slice(&bytes).unwrap()
-    }
-
-    /// SIGTERM and wait: Go writes its final snapshot on graceful shutdown.
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        let ok = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(ok.success());
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "Go alertmanager exited with {status}");
-    }
+    serde_json::from_slice(&resp.body).unwrap()
 }
 
-impl Drop for GoAm {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// SIGTERM and wait: Go writes its final snapshot on graceful shutdown.
+fn stop(go: Server) {
+    let status = go.terminate().expect("terminate Go alertmanager");
+    assert!(status.success(), "Go alertmanager exited with {status}");
 }
 
 fn api_time(t: Timestamp) -> String {
@@ -159,15 +85,17 @@ fn sort_matchers(v: &Value) -> Vec<String> {
     out
 }
 
-fn go_bin() -> Option<PathBuf> {
-    am_testkit::require_tool("prometheus-alertmanager")
+fn go_available() -> bool {
+    am_testkit::require_tool("prometheus-alertmanager").is_some()
 }
 
 #[test]
 fn go_snapshot_loads_into_our_state() {
-    let Some(bin) = go_bin() else { return };
+    if !go_available() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
-    let am = GoAm::start(&bin, dir.path());
+    let am = start_go(dir.path());
     let now = SystemClock.now();
     let posts = [
         json!({"matchers": [{"name": "alertname", "value": "Disk.*", "isRegex": true, "isEqual": true},
@@ -186,15 +114,15 @@ fn go_snapshot_loads_into_our_state() {
     let ids: Vec<String> = posts
         .iter()
         .map(|p| {
-            am.json("POST", "/api/v2/silences", Some(p))["silenceID"]
+            json(&am, "POST", "/api/v2/silences", Some(p))["silenceID"]
                 .as_str()
                 .unwrap()
                 .to_owned()
         })
         .collect();
-    am.json("DELETE", &format!("/api/v2/silence/{}", ids[2]), None);
-    let listed = am.json("GET", "/api/v2/silences", None);
-    am.stop();
+    json(&am, "DELETE", &format!("/api/v2/silence/{}", ids[2]), None);
+    let listed = json(&am, "GET", "/api/v2/silences", None);
+    stop(am);
 
     let bytes = std::fs::read(dir.path().join("silences")).unwrap();
     let mut ours = Silences::new(SilencesOptions::default());
@@ -243,7 +171,9 @@ fn go_snapshot_loads_into_our_state() {
 
 #[test]
 fn our_snapshot_loads_into_go() {
-    let Some(bin) = go_bin() else { return };
+    if !go_available() {
+        return;
+    }
     let now = SystemClock.now();
     let mut ours = Silences::new(SilencesOptions::default());
     let mut a = sil(
@@ -280,9 +210,9 @@ fn our_snapshot_loads_into_go() {
 
     let dir = tempfile::tempdir().unwrap();
     crate::persist::write_atomic(&dir.path().join("silences"), &ours.snapshot()).unwrap();
-    let am = GoAm::start(&bin, dir.path());
-    let listed = am.json("GET", "/api/v2/silences", None);
-    am.stop();
+    let am = start_go(dir.path());
+    let listed = json(&am, "GET", "/api/v2/silences", None);
+    stop(am);
 
     let listed = listed.as_array().unwrap();
     assert_eq!(listed.len(), 3);

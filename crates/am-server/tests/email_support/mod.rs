@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
+use am_config::receiver::EmailConfig;
 use am_model::alert::Alert;
 use am_model::labels::LabelSet;
 use am_server::notify::email::EmailNotifier;
@@ -99,16 +100,53 @@ pub fn template() -> Arc<Template> {
     Arc::new(Template::from_globs(&[] as &[&str], opts).expect("default templates"))
 }
 
-/// An email notifier from the YAML of one `email_configs` entry (indented by 4).
-pub fn notifier(entry: &str) -> EmailNotifier {
+/// The email config of one `email_configs` entry's YAML (indented by 4).
+pub fn email_config(entry: &str) -> EmailConfig {
     let yaml = format!(
         "route:\n  receiver: mail\nreceivers:\n- name: mail\n  email_configs:\n  - {}\n",
         entry.trim_start()
     );
     let cfg = am_config::load::load_str(&yaml, None, &Default::default())
         .unwrap_or_else(|e| panic!("config: {e:?}\n{yaml}"));
-    let email = cfg.receivers[0].email_configs[0].clone();
-    EmailNotifier::new(email, template()).with_hostname("testhost.example")
+    cfg.receivers[0].email_configs[0].clone()
+}
+
+/// An email notifier from the YAML of one `email_configs` entry (indented by 4).
+pub fn notifier(entry: &str) -> EmailNotifier {
+    EmailNotifier::new(email_config(entry), template()).with_hostname("testhost.example")
+}
+
+/// `smtp_sink.py` arguments: AUTH PLAIN and LOGIN for `am`/`pw`, and 8BITMIME.
+pub const PLAIN_LOGIN_SINK: [&str; 8] = [
+    "--ext",
+    "AUTH PLAIN LOGIN",
+    "--ext",
+    "8BITMIME",
+    "--user",
+    "am",
+    "--password",
+    "pw",
+];
+
+/// A full `email_configs` entry (indented by 4) for a [`PLAIN_LOGIN_SINK`] sink on `port`:
+/// `to`, HELO `alertmesh.test`, no TLS, PLAIN auth as `am`/`pw`, one custom `header` line
+/// (`Name: 'value'`) and the [`TEXT`] body.
+pub fn full_entry(port: u16, to: &str, header: &str) -> String {
+    format!(
+        r#"
+    to: {to}
+    from: 'Alertmanager <am@example.org>'
+    smarthost: 127.0.0.1:{port}
+    hello: alertmesh.test
+    require_tls: false
+    auth_username: am
+    auth_password: pw
+    headers:
+      {header}
+    text: {text}
+"#,
+        text = serde_json::to_string(TEXT).unwrap(),
+    )
 }
 
 pub fn ctx() -> NotifyContext {

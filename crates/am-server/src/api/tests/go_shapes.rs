@@ -4,84 +4,29 @@
 //! element) and compared. Known, intended differences are removed first: v2 `mutedBy`
 //! (0.28+) and v1 `data.cluster` (alertmesh extension).
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
+use am_testkit::{Flavor, Server};
 use serde_json::{Map, Value};
 
 use super::fixture::{CONFIG, Fixture};
 
-struct GoAm {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
+fn start_go() -> Option<Server> {
+    am_testkit::require_tool("prometheus-alertmanager")?;
+    Some(Server::start(Flavor::Go, CONFIG).expect("start alertmanager"))
 }
 
-impl Drop for GoAm {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
-async fn start_go() -> Option<GoAm> {
-    let bin = am_testkit::require_tool("prometheus-alertmanager")?;
-    let dir = am_testkit::tempdir();
-    let cfg = dir.path().join("am.yml");
-    std::fs::write(&cfg, CONFIG).expect("write config");
-    let port = free_port();
-    let child = Command::new(bin)
-        .arg(format!("--config.file={}", cfg.display()))
-        .arg(format!(
-            "--storage.path={}",
-            dir.path().join("data").display()
-        ))
-        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-        .arg("--cluster.listen-address=")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start alertmanager");
-    let go = GoAm {
-        child,
-        port,
-        _dir: dir,
-    };
+/// One request to Go with a JSON content type: (status, body).
+async fn go_call(go: &Server, method: &str, path: &str, body: &str) -> (u16, String) {
     let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if let Ok(r) = client.get(go.url("/-/ready")).send().await
-            && r.status().is_success()
-        {
-            return Some(go);
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("Go alertmanager did not become ready");
-}
-
-impl GoAm {
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{}", self.port, path)
-    }
-
-    async fn call(&self, method: &str, path: &str, body: &str) -> (u16, String) {
-        let client = reqwest::Client::new();
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let r = client
-            .request(m, self.url(path))
-            .header("content-type", "application/json")
-            .body(body.to_owned())
-            .send()
-            .await
-            .expect("request to Go");
-        let status = r.status().as_u16();
-        (status, r.text().await.expect("body"))
-    }
+    let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let r = client
+        .request(m, format!("{}{path}", go.url()))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .expect("request to Go");
+    let status = r.status().as_u16();
+    (status, r.text().await.expect("body"))
 }
 
 /// The JSON's shape: objects keep keys, arrays their first element, scalars their type.
@@ -128,11 +73,11 @@ const ALERTS: &str = r#"[{"labels":{"alertname":"X","severity":"critical","insta
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v1_and_v2_shapes_match_go() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let Some(go) = start_go().await else { return };
+    let Some(go) = start_go() else { return };
     let f = Fixture::new();
 
     for path in ["/api/v2/alerts", "/api/v1/alerts"] {
-        let (gs, gb) = go.call("POST", path, ALERTS).await;
+        let (gs, gb) = go_call(&go, "POST", path, ALERTS).await;
         let (os, _, ob) = f.call("POST", path, ALERTS).await;
         assert_eq!(
             (gs, shape_text(&gb)),
@@ -146,12 +91,12 @@ async fn v1_and_v2_shapes_match_go() {
         &(real_now + jiff::SignedDuration::from_hours(1)).to_string(),
     );
     let our_sil = silence_body("2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z");
-    let (_, gb) = go.call("POST", "/api/v2/silences", &go_sil).await;
+    let (_, gb) = go_call(&go, "POST", "/api/v2/silences", &go_sil).await;
     let (_, _, ob) = f.call("POST", "/api/v2/silences", &our_sil).await;
     assert_eq!(shape_text(&gb), shape_text(&ob), "POST silences");
     let go_id = id_of(&gb, "silenceID");
     let our_id = id_of(&ob, "silenceID");
-    let (_, gb) = go.call("POST", "/api/v1/silences", &go_sil).await;
+    let (_, gb) = go_call(&go, "POST", "/api/v1/silences", &go_sil).await;
     let (_, _, ob) = f.call("POST", "/api/v1/silences", &our_sil).await;
     assert_eq!(shape_text(&gb), shape_text(&ob), "POST v1 silences");
 
@@ -169,7 +114,7 @@ async fn v1_and_v2_shapes_match_go() {
         "/api/v1/silence/{id}",
     ];
     for p in paths {
-        let (gs, gb) = go.call("GET", &p.replace("{id}", &go_id), "").await;
+        let (gs, gb) = go_call(&go, "GET", &p.replace("{id}", &go_id), "").await;
         let (os, _, ob) = f.call("GET", &p.replace("{id}", &our_id), "").await;
         assert_eq!(gs, os.as_u16(), "GET {p}");
         let mut g: Value = serde_json::from_str(&gb).unwrap_or_else(|e| panic!("Go {p}: {e}"));
@@ -186,7 +131,7 @@ async fn v1_and_v2_shapes_match_go() {
         assert_eq!(shape(&g), shape(&o), "GET {p}\nGo:   {gb}\nours: {ob}");
     }
     for p in ["/api/v2/silence/{id}", "/api/v1/silence/{id}"] {
-        let (gs, _) = go.call("DELETE", &p.replace("{id}", &go_id), "").await;
+        let (gs, _) = go_call(&go, "DELETE", &p.replace("{id}", &go_id), "").await;
         let (os, _, _) = f.call("DELETE", &p.replace("{id}", &our_id), "").await;
         assert_eq!(gs, os.as_u16(), "DELETE {p}");
     }
@@ -199,7 +144,7 @@ async fn v1_and_v2_shapes_match_go() {
         ("POST", "/api/v2/alerts", r#"[{"labels":{"0x":"y"}}]"#),
         ("GET", "/api/v1/alerts?silenced=nope", ""),
     ] {
-        let (gs, gb) = go.call(m, p, b).await;
+        let (gs, gb) = go_call(&go, m, p, b).await;
         let (os, _, ob) = f.call(m, p, b).await;
         assert_eq!(
             (gs, shape_text(&gb)),

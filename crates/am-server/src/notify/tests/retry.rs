@@ -15,6 +15,14 @@ fn fixed() -> Backoff {
     Backoff::with_random(Box::new(|| 0.5))
 }
 
+/// Runs the retry stage of `i` for one firing alert with a 10 s deadline and fresh metrics.
+async fn retry_one(i: &Integration) -> (NotifyMetrics, Result<(), NotifyError>) {
+    let m = NotifyMetrics::detached();
+    let ctx = notify_ctx(t0(), Duration::from_secs(10));
+    let res = retry(i, &ctx, &[firing("A", "h")], &m, fixed()).await;
+    (m, res)
+}
+
 #[test]
 fn backoff_grows_to_the_cap_with_bounded_jitter() {
     let mut b = fixed();
@@ -46,13 +54,9 @@ async fn retryable_errors_are_retried_with_backoff_until_success() {
         Step::Fail(server_error()),
         Step::Ok,
     ]);
-    let i = integration(n.clone(), true);
-    let m = NotifyMetrics::detached();
     let start = tokio::time::Instant::now();
-    let ctx = notify_ctx(t0(), Duration::from_secs(10));
-    retry(&i, &ctx, &[firing("A", "h")], &m, fixed())
-        .await
-        .unwrap();
+    let (m, res) = retry_one(&integration(n.clone(), true)).await;
+    res.unwrap();
     let offsets: Vec<f64> = n
         .calls
         .lock()
@@ -76,12 +80,8 @@ async fn fatal_error_stops_at_once() {
     let client =
         NotifyError::fatal("unexpected status code 400: bad").with_reason(Reason::ClientError);
     let n = Scripted::new(vec![Step::Fail(server_error()), Step::Fail(client)]);
-    let i = integration(n.clone(), true);
-    let m = NotifyMetrics::detached();
-    let ctx = notify_ctx(t0(), Duration::from_secs(10));
-    let e = retry(&i, &ctx, &[firing("A", "h")], &m, fixed())
-        .await
-        .unwrap_err();
+    let (m, res) = retry_one(&integration(n.clone(), true)).await;
+    let e = res.unwrap_err();
     assert_eq!(n.count(), 2);
     assert_eq!(
         e.message,
@@ -96,13 +96,9 @@ async fn fatal_error_stops_at_once() {
 #[tokio::test(start_paused = true)]
 async fn deadline_ends_retries_with_the_last_error() {
     let n = Scripted::new(vec![Step::Fail(server_error())]);
-    let i = integration(n.clone(), true);
-    let m = NotifyMetrics::detached();
     let start = tokio::time::Instant::now();
-    let ctx = notify_ctx(t0(), Duration::from_secs(10));
-    let e = retry(&i, &ctx, &[firing("A", "h")], &m, fixed())
-        .await
-        .unwrap_err();
+    let (m, res) = retry_one(&integration(n.clone(), true)).await;
+    let e = res.unwrap_err();
     // Attempts at 0, 0.5, 1.25, 2.375, 4.0625, 6.59375, 10.39... (past the deadline).
     assert_eq!(n.count(), 6);
     assert_eq!(start.elapsed(), Duration::from_secs(10));
@@ -116,12 +112,8 @@ async fn deadline_ends_retries_with_the_last_error() {
 #[tokio::test(start_paused = true)]
 async fn hanging_request_ends_at_the_deadline() {
     let n = Scripted::new(vec![Step::Hang]);
-    let i = integration(n.clone(), true);
-    let m = NotifyMetrics::detached();
-    let ctx = notify_ctx(t0(), Duration::from_secs(10));
-    let e = retry(&i, &ctx, &[firing("A", "h")], &m, fixed())
-        .await
-        .unwrap_err();
+    let (m, res) = retry_one(&integration(n.clone(), true)).await;
+    let e = res.unwrap_err();
     assert_eq!(n.count(), 1);
     assert_eq!(
         e.message,
@@ -171,11 +163,8 @@ async fn unsupported_integration_fails_fatally() {
             "slack",
         )),
     };
-    let m = NotifyMetrics::detached();
-    let ctx = notify_ctx(t0(), Duration::from_secs(10));
-    let e = retry(&i, &ctx, &[firing("A", "h")], &m, fixed())
-        .await
-        .unwrap_err();
+    let (m, res) = retry_one(&i).await;
+    let e = res.unwrap_err();
     assert_eq!(
         e.message,
         "team/slack[1]: notify retry canceled due to unrecoverable error after 1 attempts: \
