@@ -21,6 +21,9 @@ const ADDED_AFTER_0_25: &[&str] = &[
     "auto-gomemlimit.ratio",           // 0.28
     "cluster.label",                   // 0.26
     "enable-feature",                  // 0.27
+    "alerts.per-alertname-limit",      // after 0.28 (upstream HEAD)
+    "dispatch.maintenance-interval",   // after 0.28 (upstream HEAD)
+    "dispatch.start-delay",            // after 0.28 (upstream HEAD)
 ];
 
 /// Reads `name → shown value` from a kingpin-style help text (`None` for boolean flags).

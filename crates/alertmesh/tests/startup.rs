@@ -222,7 +222,10 @@ fn flag_values_with_equals_or_as_next_argument() {
         let (status, log) = server.wait_exit();
         assert_eq!(status.code(), Some(0), "{args:?}: {log}");
         assert!(dir.path().join("state").is_dir(), "{args:?}");
-        std::fs::remove_dir(dir.path().join("state")).unwrap();
+        // The final snapshots are written there at shutdown.
+        assert!(dir.path().join("state/silences").is_file(), "{args:?}");
+        assert!(dir.path().join("state/nflog").is_file(), "{args:?}");
+        std::fs::remove_dir_all(dir.path().join("state")).unwrap();
     }
 }
 

@@ -81,6 +81,14 @@ impl Runtime {
             DispatcherOptions {
                 start_delay: core.opts.dispatch_start_delay,
                 maintenance_interval: core.opts.dispatch_maintenance_interval,
+                on_removed: Some({
+                    let marker = marker.clone();
+                    Arc::new(move |groups| {
+                        for g in groups {
+                            marker.delete_by_group_key(&g.route_id, &g.group_key);
+                        }
+                    })
+                }),
                 ..DispatcherOptions::default()
             },
             &core.registry,

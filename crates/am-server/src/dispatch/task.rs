@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 
 use super::core::{
     Dispatcher, Flush, FlushReport, FlushedAlert, GroupId, GroupsSnapshot, MIN_FLUSH_TIMEOUT,
+    RemovedGroup,
 };
 use super::route::RouteTree;
 use super::{AlertSource, sort_alerts};
@@ -57,7 +58,13 @@ pub struct DispatcherOptions {
     pub maintenance_interval: Duration,
     /// The flush deadline for a `group_interval`; `None` = `max(group_interval, 10s)`.
     pub timeout: Option<TimeoutFn>,
+    /// Called with the groups maintenance removed (upstream deletes their time-interval
+    /// marks: `marker.DeleteByGroupKey`).
+    pub on_removed: Option<RemovedFn>,
 }
+
+/// Receives the aggregation groups that maintenance removed.
+pub type RemovedFn = Arc<dyn Fn(&[RemovedGroup]) + Send + Sync>;
 
 impl Default for DispatcherOptions {
     fn default() -> Self {
@@ -66,6 +73,7 @@ impl Default for DispatcherOptions {
             queue_capacity: 4096,
             maintenance_interval: Duration::from_secs(30),
             timeout: None,
+            on_removed: None,
         }
     }
 }
@@ -269,6 +277,9 @@ impl Runner {
                 _ = maintenance.tick() => {
                     let removed = self.core.maintenance();
                     if !removed.is_empty() {
+                        if let Some(f) = &self.opts.on_removed {
+                            f(&removed);
+                        }
                         self.dirty = true;
                         self.metrics.groups.set(self.core.len() as f64);
                     }

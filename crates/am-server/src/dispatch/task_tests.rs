@@ -151,7 +151,19 @@ async fn flush_passes_sorted_alerts_with_firing_ends_zeroed() {
 
 #[tokio::test(start_paused = true)]
 async fn resolved_group_empties_and_maintenance_removes_it() {
-    let r = rig(DispatcherOptions::default(), Duration::ZERO, true);
+    let removed_keys = Arc::new(parking_lot::Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&removed_keys);
+    let opts = DispatcherOptions {
+        on_removed: Some(Arc::new(move |groups: &[RemovedGroup]| {
+            sink.lock().extend(
+                groups
+                    .iter()
+                    .map(|g| format!("{} {}", g.route_id, g.group_key)),
+            );
+        })),
+        ..DispatcherOptions::default()
+    };
+    let r = rig(opts, Duration::ZERO, true);
     let mut a = alert(&[("alertname", "X")], 0, 0);
     a.ends_at = t(1);
     r.post(vec![a]).await;
@@ -164,8 +176,13 @@ async fn resolved_group_empties_and_maintenance_removes_it() {
     r.advance_to(31).await;
     assert_eq!(r.seen().len(), 1);
     assert_eq!(r.handle.groups().await.groups[0].fingerprints, vec![]);
+    assert!(removed_keys.lock().is_empty());
     r.advance_to(61).await; // maintenance at 30s intervals
     assert!(r.handle.groups().await.groups.is_empty());
+    // The removal hook saw the group (the app deletes its time-interval marks then).
+    let removed = removed_keys.lock().clone();
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert!(removed[0].ends_with(" {}:{alertname=\"X\"}"), "{removed:?}");
     assert!(r.handle.groups_snapshot().groups.is_empty());
     assert!(
         r.registry
