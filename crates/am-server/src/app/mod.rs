@@ -3,9 +3,11 @@
 //! and the configuration-dependent [`Runtime`] swapped on reload; the ingestion path; periodic
 //! maintenance; the shutdown order.
 //!
-//! Ingestion: the API hands validated alerts to [`Node::ingest`], which merges them into the
-//! store, lets the inhibitor see them, and queues them to the dispatcher (waiting when its
-//! bounded queue is full, so a burst slows senders down rather than losing alerts).
+//! Ingestion: the API hands validated alerts to the node (its `api::Ingest` implementation),
+//! which merges them into the store, lets the inhibitor see them, and offers them to the
+//! dispatcher's bounded queue; when the queue is full the batch waits for room in a task, so
+//! requests are not blocked and no alert is dropped. [`Node::ingest`] (used in-process) waits
+//! for room itself.
 
 mod adapters;
 mod http;
