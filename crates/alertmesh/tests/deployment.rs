@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -78,37 +78,16 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
     (status, body.to_owned())
 }
 
-fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args(["-subj", "/CN=localhost"])
-        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl");
-    assert!(status.success());
-    (cert, key)
-}
-
 #[test]
 fn tutorial_configuration_sends_routed_and_inhibited_mail() {
-    let (Some(python), Some(_)) = (
-        am_testkit::require_tool("python3"),
-        am_testkit::require_tool("openssl"),
-    ) else {
+    let Some(python) = am_testkit::require_tool("python3") else {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = self_signed(dir.path());
+    let Some((cert, key)) = am_testkit::self_signed_cert(dir.path()) else {
+        return;
+    };
 
     let mut sink_cmd = Command::new(python);
     sink_cmd

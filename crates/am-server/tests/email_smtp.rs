@@ -7,7 +7,6 @@
 mod email_support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use email_support::*;
 
@@ -241,31 +240,7 @@ async fn template_and_address_errors_are_fatal_and_send_nothing() {
 }
 
 fn self_signed(dir: &Path) -> Option<(PathBuf, PathBuf)> {
-    let openssl = am_testkit::require_tool("openssl")?;
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = Command::new(openssl)
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-        ])
-        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(Stdio::null())
-        .status()
-        .expect("run openssl");
-    assert!(status.success());
-    Some((cert, key))
+    am_testkit::self_signed_cert(dir)
 }
 
 /// `smtp_sink.py` arguments: STARTTLS with this certificate and key, AUTH PLAIN for `am`/`pw`.

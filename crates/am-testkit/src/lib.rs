@@ -18,11 +18,13 @@ pub mod normalize;
 pub mod oracle;
 pub mod rng;
 pub mod server;
+pub mod tls;
 pub mod webhook;
 
 pub use oracle::{DEBIAN_GOPATH, GoOracle, build_go_program, go_cache_dir};
 pub use rng::TestRng;
 pub use server::{Flavor, Server, ServerOptions, flavor_available};
+pub use tls::self_signed_cert;
 pub use webhook::WebhookCollector;
 
 /// Locates an executable on `PATH`.
