@@ -100,6 +100,20 @@ fn startup_checks(flags: &Flags) -> Result<(Features, web_url::WebUrls), ()> {
     for feature in features.enabled() {
         warn!(feature = feature.name(), "Experimental feature enabled");
     }
+    // Serving plain HTTP when the operator asked for TLS or basic auth would be worse than not
+    // starting: refuse the exporter-toolkit flags this build does not implement yet.
+    if !flags.web.config_file.is_empty() {
+        error!(
+            file = flags.web.config_file,
+            "--web.config.file (TLS and basic auth for the HTTP server) is not supported by this \
+             alertmesh version yet; refusing to start without it"
+        );
+        return Err(());
+    }
+    if flags.web.systemd_socket {
+        error!("--web.systemd-socket is not supported by this alertmesh version yet");
+        return Err(());
+    }
     if features.is_enabled(Feature::AutoGoMemLimit) {
         let ratio = flags.auto_gomemlimit_ratio;
         if ratio <= 0.0 || ratio > 1.0 {

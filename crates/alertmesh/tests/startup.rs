@@ -296,7 +296,15 @@ fn usage_errors_exit_1() {
 #[test]
 fn startup_errors_exit_1() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--web.config.file=web.yml"],
+            "--web.config.file (TLS and basic auth for the HTTP server) is not supported",
+        ),
+        (
+            &["--web.systemd-socket"],
+            "--web.systemd-socket is not supported",
+        ),
         (
             &["--enable-feature=bogus"],
             "Unknown option 'bogus' for --enable-feature",
