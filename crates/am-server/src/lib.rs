@@ -20,7 +20,7 @@ pub mod app;
 pub mod clock;
 pub mod dispatch;
 pub mod inhibit;
-pub mod metrics;
+pub use am_metrics as metrics;
 pub mod nflog;
 pub mod notify;
 pub mod persist;

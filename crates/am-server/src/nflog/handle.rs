@@ -117,6 +117,7 @@ impl Metrics {
 struct Inner {
     core: RwLock<Nflog>,
     metrics: Metrics,
+    broadcast: crate::silence::OnceBroadcast,
 }
 
 /// The shared notification log: cheap to clone, all methods take `&self`.
@@ -145,6 +146,7 @@ impl NflogHandle {
             inner: Arc::new(Inner {
                 core: RwLock::new(core),
                 metrics: Metrics::new(registry),
+                broadcast: crate::silence::OnceBroadcast::default(),
             }),
         }
     }
@@ -169,14 +171,24 @@ impl NflogHandle {
         expiry: SignedDuration,
         now: Timestamp,
     ) -> Option<Arc<Entry>> {
-        self.inner.core.write().log(
+        let entry = self.inner.core.write().log(
             receiver,
             group_key,
             firing_alerts,
             resolved_alerts,
             expiry,
             now,
-        )
+        );
+        if let (Some(e), Some(broadcast)) = (&entry, self.inner.broadcast.get()) {
+            broadcast(e.encode_delimited());
+        }
+        entry
+    }
+
+    /// Sends every entry logged from now on to `broadcast` as one length-delimited
+    /// `MeshEntry` (upstream `Log.SetBroadcast`). Set once; merges are not broadcast here.
+    pub fn set_broadcast(&self, broadcast: crate::silence::Broadcast) {
+        let _ = self.inner.broadcast.set(broadcast);
     }
 
     /// The last entry for `(receiver, group_key)` (upstream `Query`), counting the query,

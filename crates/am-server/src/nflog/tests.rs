@@ -340,3 +340,24 @@ fn handle_files_round_trip() {
         Err(LoadFileError::Decode { .. })
     ));
 }
+
+#[test]
+fn logged_entries_are_broadcast_once_enabled() {
+    use std::sync::Arc;
+    let now = ts("2024-01-01T00:00:00Z");
+    let handle = NflogHandle::new(hours(120), &Registry::new());
+    handle.log(&recv("r", 0), GK, vec![1], vec![], hours(2), now);
+    let sent: Arc<parking_lot::Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let sink = Arc::clone(&sent);
+    handle.set_broadcast(Arc::new(move |b| sink.lock().push(b)));
+    handle.log(&recv("r", 1), GK, vec![7], vec![8], hours(2), now);
+    let sent = sent.lock();
+    assert_eq!(sent.len(), 1, "only entries logged after set_broadcast");
+    let decoded = decode_entries(&sent[0]).unwrap();
+    assert_eq!(decoded.len(), 1);
+    assert_eq!(decoded[0].1.receiver, recv("r", 1));
+    assert_eq!(decoded[0].1.firing_alerts, vec![7]);
+    // The peer merging it takes it.
+    let peer = NflogHandle::new(hours(120), &Registry::new());
+    assert_eq!(peer.merge_bytes(&sent[0], now).unwrap(), 1);
+}

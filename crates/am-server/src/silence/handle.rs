@@ -176,6 +176,32 @@ struct Inner {
     core: Mutex<Silences>,
     current: ArcSwap<SilenceSnapshot>,
     metrics: Metrics,
+    broadcast: OnceBroadcast,
+}
+
+/// Where local writes are gossiped: one encoded message per call (`Silences.SetBroadcast`,
+/// `Log.SetBroadcast` upstream).
+pub type Broadcast = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
+
+/// A [`Broadcast`] set at most once (cluster start), readable without locking.
+#[derive(Default)]
+pub struct OnceBroadcast(std::sync::OnceLock<Broadcast>);
+
+impl OnceBroadcast {
+    /// The broadcast, once set.
+    pub fn get(&self) -> Option<&Broadcast> {
+        self.0.get()
+    }
+    /// Sets it; `Err` when already set.
+    pub fn set(&self, b: Broadcast) -> Result<(), Broadcast> {
+        self.0.set(b)
+    }
+}
+
+impl std::fmt::Debug for OnceBroadcast {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "OnceBroadcast(set)" } else { "OnceBroadcast(unset)" })
+    }
 }
 
 /// The shared silence store (cheap to clone). Writers lock a mutex briefly; readers use the
@@ -195,6 +221,7 @@ impl SilencesHandle {
             core: Mutex::new(core),
             current: ArcSwap::from_pointee(first),
             metrics: Metrics::new(registry),
+            broadcast: OnceBroadcast::default(),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         registry.gauge_vec_fn(
@@ -224,11 +251,30 @@ impl SilencesHandle {
         let mut core = self.inner.core.lock();
         let before = core.generation();
         let out = f(&mut core);
+        let outbox = core.take_outbox();
         if core.generation() != before {
             let snap = SilenceSnapshot::build(&core, now);
             self.inner.current.store(Arc::new(snap));
         }
+        drop(core);
+        if !outbox.is_empty()
+            && let Some(broadcast) = self.inner.broadcast.get()
+        {
+            for m in outbox {
+                let mut b = Vec::new();
+                pb::write_delimited(&mut b, &m);
+                broadcast(b);
+            }
+        }
         out
+    }
+
+    /// Sends every local write (set, update, expire) from now on to `broadcast` as one
+    /// length-delimited `MeshSilence` (upstream `Silences.SetBroadcast`). Set once.
+    pub fn set_broadcast(&self, broadcast: Broadcast) {
+        if self.inner.broadcast.set(broadcast).is_ok() {
+            self.inner.core.lock().enable_outbox();
+        }
     }
 
     /// [`Silences::set`]: creates or updates a silence, returns its ID.

@@ -63,6 +63,8 @@ pub struct Silences {
     version: u64,
     generation: u64,
     opts: SilencesOptions,
+    /// Locally written silences awaiting broadcast to the cluster (`None`: not clustered).
+    outbox: Option<Vec<pb::MeshSilence>>,
 }
 
 /// Upstream's `canUpdate`: whether `prev` may be changed into `next` in place without
@@ -93,7 +95,19 @@ impl Silences {
             version: 0,
             generation: 0,
             opts,
+            outbox: None,
         }
+    }
+
+    /// Starts collecting every locally written silence (set, update, expire) for gossip;
+    /// merges, loads and GC never add to it (upstream broadcasts only local writes).
+    pub fn enable_outbox(&mut self) {
+        self.outbox.get_or_insert_with(Vec::new);
+    }
+
+    /// Takes the silences written since the last call (empty when the outbox is disabled).
+    pub fn take_outbox(&mut self) -> Vec<pb::MeshSilence> {
+        self.outbox.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The options in effect.
@@ -156,6 +170,9 @@ impl Silences {
     }
 
     fn put(&mut self, s: Silence, expires_at: Timestamp) {
+        if let Some(outbox) = &mut self.outbox {
+            outbox.push(pb::MeshSilence::from_model(&s, expires_at));
+        }
         let id = s.id.clone();
         let added = self
             .st

@@ -535,3 +535,44 @@ proptest! {
         prop_assert_eq!(loaded.snapshot(), bytes);
     }
 }
+
+#[test]
+fn local_writes_are_broadcast_but_merges_and_gc_are_not() {
+    use parking_lot::Mutex;
+    let registry = crate::metrics::Registry::new();
+    let clock: crate::clock::SharedClock = Arc::new(crate::clock::SystemClock);
+    let handle = SilencesHandle::new(store(), &registry, clock);
+    let sent: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let sink = Arc::clone(&sent);
+    handle.set_broadcast(Arc::new(move |b| sink.lock().push(b)));
+
+    let id = handle
+        .set(sil(vec![eq("a", "b")], t(0), t(100)), t(0))
+        .unwrap();
+    handle.expire(&id, t(10)).unwrap();
+    let got: Vec<pb::MeshSilence> = sent
+        .lock()
+        .iter()
+        .map(|b| {
+            let mut v = pb::read_delimited(b).unwrap();
+            assert_eq!(v.len(), 1, "one delimited MeshSilence per broadcast");
+            v.remove(0)
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "set and expire are both broadcast");
+    // A fresh peer merging the second message holds the expired version.
+    let mut peer = store();
+    assert!(peer.merge(got[1].clone(), t(10)));
+    let s = peer.get(&id).unwrap();
+    assert_eq!(s.ends_at, t(10), "the broadcast carries the expired version");
+
+    // A peer's silence merged locally is not broadcast by the store (the cluster layer
+    // re-gossips the received blob itself), and neither is GC.
+    let mut other = store();
+    other
+        .set(sil(vec![eq("c", "d")], t(0), t(100)), t(0))
+        .unwrap();
+    assert_eq!(handle.merge_bytes(&other.snapshot(), t(1)).unwrap(), 1);
+    handle.gc(t(1_000_000)).unwrap();
+    assert_eq!(sent.lock().len(), 2);
+}
