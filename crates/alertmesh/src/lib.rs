@@ -13,6 +13,7 @@
 
 pub mod build_info;
 pub mod civil_time;
+pub mod cluster;
 pub mod flags;
 pub mod lifecycle;
 pub mod logging;

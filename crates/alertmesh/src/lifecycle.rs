@@ -3,8 +3,8 @@
 //! SIGTERM and SIGINT end the process with status 0.
 //!
 //! Between loading the configuration and waiting for signals it starts the node and its HTTP
-//! listeners ([`crate::server`]); on SIGTERM it stops them in the documented order. The
-//! cluster is not started yet.
+//! listeners ([`crate::server`]) and, unless `--cluster.listen-address` is empty, the cluster
+//! peer ([`crate::cluster`]); on SIGTERM it stops them in the documented order.
 
 use std::process::ExitCode;
 
@@ -62,12 +62,6 @@ pub async fn serve(flags: Flags) -> ExitCode {
         Some(Ok(config)) => config,
         _ => return ExitCode::FAILURE,
     };
-    if !flags.cluster.listen_address.is_empty() {
-        warn!(
-            cluster_listen_address = flags.cluster.listen_address,
-            "this alertmesh build does not join a cluster yet; running as a single node"
-        );
-    }
     let (server, reloader) = match crate::server::start(&flags, &features, &urls, config).await {
         Ok(started) => started,
         Err(err) => {

@@ -3,14 +3,16 @@
 //! `POST /-/reload` and SIGHUP.
 
 use std::sync::Arc;
+use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use am_api::v2::VersionInfo;
-use am_server::api::{self, ApiOptions, BoxFuture, NoCluster, Reloader};
+use am_server::api::{self, ApiOptions, BoxFuture, ClusterInfo, NoCluster, Reloader};
+use am_server::app::cluster::ClusterNode;
 use am_server::app::{self, AppOptions, Node};
 use am_server::clock::SystemClock;
 use am_server::metrics::Registry;
-use am_server::notify::SingleNode;
+use am_server::notify::{Peer, SingleNode};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
@@ -24,6 +26,7 @@ use crate::web_url::WebUrls;
 pub struct Server {
     /// The node.
     pub node: Arc<Node>,
+    cluster: Option<ClusterNode>,
     http_stop: CancellationToken,
     http: tokio::task::JoinSet<()>,
 }
@@ -94,6 +97,7 @@ pub async fn start(
         dispatch_maintenance_interval: flags.dispatch_maintenance_interval.as_duration(),
         dispatch_start_delay: flags.dispatch_start_delay.as_duration(),
         peer_timeout: flags.cluster.peer_timeout.as_duration(),
+        cluster_enabled: !flags.cluster.listen_address.is_empty(),
         external_url: urls.external_url.clone(),
         parse_mode,
         version: build_info::VERSION.to_owned(),
@@ -119,11 +123,19 @@ pub async fn start(
         features: features.clone(),
         node: std::sync::OnceLock::new(),
     });
+    let cluster = match crate::cluster::peer_config(&flags.cluster) {
+        Some(config) => Some(crate::cluster::create(config, &registry).await?),
+        None => None,
+    };
+    let peer: Arc<dyn Peer> = match &cluster {
+        Some(c) => Arc::new(c.clone()),
+        None => Arc::new(SingleNode),
+    };
     let node = Node::start(
         opts,
         loaded.config,
         Arc::new(SystemClock),
-        Arc::new(SingleNode),
+        peer,
         registry,
     )
     .await?;
@@ -143,7 +155,10 @@ pub async fn start(
         &node,
         api_options,
         Arc::clone(&reloader) as Arc<dyn Reloader>,
-        Arc::new(NoCluster),
+        match &cluster {
+            Some(c) => Arc::new(c.clone()) as Arc<dyn ClusterInfo>,
+            None => Arc::new(NoCluster),
+        },
         Arc::clone(&ready),
         version_info(),
     );
@@ -167,10 +182,22 @@ pub async fn start(
             }
         });
     }
-    ready.store(true, Ordering::SeqCst);
+    match &cluster {
+        Some(c) => {
+            crate::cluster::start(
+                c,
+                &node,
+                flags.cluster.gossip_interval.as_duration(),
+                Arc::clone(&ready),
+            )
+            .await;
+        }
+        None => ready.store(true, Ordering::SeqCst),
+    }
     Ok((
         Server {
             node,
+            cluster,
             http_stop,
             http,
         },
@@ -184,5 +211,10 @@ impl Server {
         self.http_stop.cancel();
         while self.http.join_next().await.is_some() {}
         self.node.shutdown().await;
+        if let Some(c) = self.cluster {
+            // Like upstream's deferred `peer.Leave(10 * time.Second)`: peers record us as left
+            // at once instead of suspecting us for seconds.
+            c.peer().leave(Duration::from_secs(10)).await;
+        }
     }
 }

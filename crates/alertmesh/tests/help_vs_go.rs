@@ -24,6 +24,7 @@ const ADDED_AFTER_0_25: &[&str] = &[
     "alerts.per-alertname-limit",      // after 0.28 (upstream HEAD)
     "dispatch.maintenance-interval",   // after 0.28 (upstream HEAD)
     "dispatch.start-delay",            // after 0.28 (upstream HEAD)
+    "cluster.peer-name",               // 0.30
 ];
 
 /// Reads `name → shown value` from a kingpin-style help text (`None` for boolean flags).

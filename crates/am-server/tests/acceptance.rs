@@ -129,6 +129,7 @@ impl Harness {
             dispatch_maintenance_interval: Duration::from_secs(30),
             dispatch_start_delay: Duration::ZERO,
             peer_timeout: Duration::from_secs(15),
+            cluster_enabled: false,
             external_url: "http://am.example:9093".to_owned(),
             parse_mode: Default::default(),
             version: "test".to_owned(),

@@ -4,7 +4,7 @@
 //! generator for test data ([`rng`]), and temporary directories. For acceptance tests and
 //! benchmarks: launching a Go or alertmesh server ([`server`]), a local webhook receiver
 //! ([`webhook`]), a tiny local HTTP client ([`http`]) and notification normalization
-//! ([`normalize`]).
+//! ([`normalize`]); a mixed Go/alertmesh gossip cluster ([`cluster`]).
 //!
 //! Tests that need a Go component call [`require_tool`]; it fails the test with an
 //! explanation when the tool is missing, unless `AM_ALLOW_MISSING_GO=1` is set, in which case
@@ -13,6 +13,7 @@
 
 use std::path::PathBuf;
 
+pub mod cluster;
 pub mod http;
 pub mod normalize;
 pub mod oracle;

@@ -176,6 +176,9 @@ pub struct ServerOptions {
     /// The `--storage.path` directory, when the caller owns it (to seed a snapshot before the
     /// start or read one after [`Server::terminate`]); `None`: `data/` in the temp dir.
     pub storage_dir: Option<PathBuf>,
+    /// The `--cluster.listen-address` value; `None` passes an empty one (clustering off, the
+    /// default). The cluster launcher ([`crate::cluster`]) sets `127.0.0.1:PORT`.
+    pub cluster_listen: Option<String>,
 }
 
 impl Default for ServerOptions {
@@ -188,6 +191,7 @@ impl Default for ServerOptions {
             keep_dir: std::env::var("AM_KEEP_SERVER_DIR").as_deref() == Ok("1"),
             env: Vec::new(),
             storage_dir: None,
+            cluster_listen: None,
         }
     }
 }
@@ -263,7 +267,10 @@ impl Server {
         cmd.arg(format!("--config.file={}", config.display()))
             .arg(format!("--storage.path={}", data.display()))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .arg("--cluster.listen-address=")
+            .arg(format!(
+                "--cluster.listen-address={}",
+                opts.cluster_listen.as_deref().unwrap_or("")
+            ))
             .args(&opts.extra_args)
             .envs(opts.env.iter().map(|(k, v)| (k, v)))
             .current_dir(&dir_path)

@@ -244,6 +244,10 @@ pub struct ClusterFlags {
     )]
     no_allow_insecure_public_advertise: bool,
 
+    /// Name of this peer in the cluster; empty: a new random ULID at every start, like upstream.
+    #[arg(long = "cluster.peer-name", default_value = "")]
+    pub peer_name: String,
+
     /// Label carried by every cluster packet and stream; peers with a different label are
     /// ignored, which keeps separate clusters apart.
     #[arg(long = "cluster.label", default_value = "")]

@@ -6,9 +6,11 @@
 mod framing;
 mod messages;
 mod msgpack;
+mod stream;
 
 pub use framing::*;
 pub use messages::*;
+pub use stream::*;
 
 /// Maximum nesting of compound/compress wrappers accepted by [`decode_packet`]
 /// (memberlist recurses without a bound; we cap it to stay panic-free).

@@ -38,12 +38,12 @@ pub(crate) fn config_hash(text: &str) -> f64 {
 
 impl ReloadMetrics {
     /// Registers the configuration metrics.
-    pub fn new(r: &Registry) -> ReloadMetrics {
+    pub fn new(r: &Registry, cluster_enabled: bool) -> ReloadMetrics {
         let cluster = r.gauge(
             "alertmanager_cluster_enabled",
             "Indicates whether the clustering is enabled or not.",
         );
-        cluster.set(0.0);
+        cluster.set(if cluster_enabled { 1.0 } else { 0.0 });
         ReloadMetrics {
             hash: r.gauge(
                 "alertmanager_config_hash",

@@ -10,6 +10,7 @@
 //! for room itself.
 
 mod adapters;
+pub mod cluster;
 mod http;
 mod maintenance;
 mod runtime;
@@ -60,6 +61,8 @@ pub struct AppOptions {
     pub dispatch_start_delay: Duration,
     /// `--cluster.peer-timeout`.
     pub peer_timeout: Duration,
+    /// Whether the node runs in a cluster (`alertmanager_cluster_enabled`).
+    pub cluster_enabled: bool,
     /// The external URL (templates' `ExternalURL`).
     pub external_url: String,
     /// Label-name and matcher parsing mode (from `--enable-feature`).
@@ -197,7 +200,7 @@ impl Node {
         registry: Registry,
     ) -> Result<Arc<Node>, String> {
         let core = Arc::new(Core::new(opts, clock, peer, registry));
-        let reload_metrics = ReloadMetrics::new(&core.registry);
+        let reload_metrics = ReloadMetrics::new(&core.registry, core.opts.cluster_enabled);
         let config = Arc::new(config);
         let runtime = Runtime::start(&core, Arc::clone(&config)).await?;
         reload_metrics.record(&core, &runtime, true);

@@ -1,0 +1,149 @@
+//! The node's side of the cluster (upstream `cmd/alertmanager/main.go`'s wiring of
+//! `cluster.Peer`): the silences and the notification log as gossip states `sil` and `nfl`
+//! (full state for push/pull, merge with re-gossip of small blobs), their local writes
+//! broadcast, and the peer as the notify pipeline's [`Peer`] and the API's [`ClusterInfo`].
+
+use std::sync::{Arc, OnceLock};
+
+use am_api::v2::{ClusterStatus, PeerStatus};
+use am_cluster::alertmanager::{Channel, Peer as ClusterPeer, State};
+use futures::future::BoxFuture;
+
+use super::{Core, SharedClock};
+use crate::api::ClusterInfo;
+use crate::nflog::NflogHandle;
+use crate::notify::Peer;
+use crate::silence::SilencesHandle;
+
+/// Received blobs up to this size are gossiped on after a merge that changed something
+/// (upstream `cluster.OversizedMessage` = `MaxGossipPacketSize / 2`); bigger ones were already
+/// sent to every member over TCP by their origin.
+const REGOSSIP_MAX: usize = 700;
+
+/// The key of the silences state (upstream `silences` registers `"sil"`).
+pub const SILENCES_KEY: &str = "sil";
+/// The key of the notification log state (`"nfl"`).
+pub const NFLOG_KEY: &str = "nfl";
+
+/// A clustered node's peer: position and settle for the pipeline, status for the API.
+#[derive(Clone)]
+pub struct ClusterNode {
+    peer: ClusterPeer,
+}
+
+impl ClusterNode {
+    /// Wraps a created (not yet joined) peer.
+    pub fn new(peer: ClusterPeer) -> ClusterNode {
+        ClusterNode { peer }
+    }
+
+    /// The wrapped peer.
+    pub fn peer(&self) -> &ClusterPeer {
+        &self.peer
+    }
+
+    /// Registers `sil` and `nfl` with the peer (before it joins, like upstream, so the first
+    /// push/pull already carries both) and routes local writes to their channels.
+    pub fn attach(&self, core: &Core) {
+        let sil = Arc::new(SilencesState {
+            handle: core.silences.clone(),
+            clock: Arc::clone(&core.clock),
+            channel: OnceLock::new(),
+        });
+        let channel = self.peer.add_state(SILENCES_KEY, Arc::clone(&sil) as Arc<dyn State>);
+        let _ = sil.channel.set(channel.clone());
+        core.silences
+            .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+
+        let nfl = Arc::new(NflogState {
+            handle: core.nflog.clone(),
+            clock: Arc::clone(&core.clock),
+            channel: OnceLock::new(),
+        });
+        let channel = self.peer.add_state(NFLOG_KEY, Arc::clone(&nfl) as Arc<dyn State>);
+        let _ = nfl.channel.set(channel.clone());
+        core.nflog.set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+    }
+}
+
+impl Peer for ClusterNode {
+    fn position(&self) -> usize {
+        self.peer.position()
+    }
+    fn wait_ready(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.peer.wait_ready())
+    }
+}
+
+impl ClusterInfo for ClusterNode {
+    fn status(&self) -> Option<ClusterStatus> {
+        let mut peers: Vec<PeerStatus> = self
+            .peer
+            .members()
+            .into_iter()
+            .map(|m| PeerStatus {
+                address: m.address,
+                name: m.name,
+            })
+            .collect();
+        peers.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(ClusterStatus {
+            name: self.peer.name(),
+            peers,
+            status: self.peer.status().to_owned(),
+        })
+    }
+}
+
+/// Re-gossips `data` once per merged entry when it is small enough (upstream's
+/// `Silences.Merge` / `Log.Merge` call `broadcast(b)` inside the per-entry loop).
+fn regossip(channel: &OnceLock<Channel>, data: &[u8], merged: usize) {
+    if merged == 0 || data.len() > REGOSSIP_MAX {
+        return;
+    }
+    if let Some(channel) = channel.get() {
+        for _ in 0..merged {
+            channel.broadcast(data.to_vec());
+        }
+    }
+}
+
+struct SilencesState {
+    handle: SilencesHandle,
+    clock: SharedClock,
+    channel: OnceLock<Channel>,
+}
+
+impl State for SilencesState {
+    fn marshal_binary(&self) -> Result<Vec<u8>, String> {
+        Ok(self.handle.snapshot())
+    }
+    fn merge(&self, data: &[u8]) -> Result<(), String> {
+        let merged = self
+            .handle
+            .merge_bytes(data, self.clock.now())
+            .map_err(|e| e.to_string())?;
+        regossip(&self.channel, data, merged);
+        Ok(())
+    }
+}
+
+struct NflogState {
+    handle: NflogHandle,
+    clock: SharedClock,
+    channel: OnceLock<Channel>,
+}
+
+impl State for NflogState {
+    fn marshal_binary(&self) -> Result<Vec<u8>, String> {
+        Ok(self.handle.snapshot())
+    }
+    fn merge(&self, data: &[u8]) -> Result<(), String> {
+        let merged = self
+            .handle
+            .merge_bytes(data, self.clock.now())
+            .map_err(|e| e.to_string())?;
+        regossip(&self.channel, data, merged);
+        Ok(())
+    }
+}
