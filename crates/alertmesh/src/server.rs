@@ -3,8 +3,8 @@
 //! `POST /-/reload` and SIGHUP.
 
 use std::sync::Arc;
-use std::time::Duration;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use am_api::v2::VersionInfo;
 use am_server::api::{self, ApiOptions, BoxFuture, ClusterInfo, NoCluster, Reloader};
@@ -131,14 +131,7 @@ pub async fn start(
         Some(c) => Arc::new(c.clone()),
         None => Arc::new(SingleNode),
     };
-    let node = Node::start(
-        opts,
-        loaded.config,
-        Arc::new(SystemClock),
-        peer,
-        registry,
-    )
-    .await?;
+    let node = Node::start(opts, loaded.config, Arc::new(SystemClock), peer, registry).await?;
     let _ = reloader.node.set(Arc::clone(&node));
 
     let timeout = flags.web.timeout.as_duration();

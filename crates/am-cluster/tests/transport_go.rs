@@ -233,8 +233,8 @@ fn stream_messages_match_memberlist_both_ways() {
             assert_eq!(hexs(&go), hexs(&c.ours), "Go vs Rust bytes of {:?}", c.msg);
             identical_compressed += usize::from(c.compress);
         }
-        // Every strict prefix of Go's stream is incomplete, not an error.
-        let cut = go.len() * (1 + c.trailing) / 12;
+        // A strict prefix of Go's stream is incomplete, not an error.
+        let cut = go.len() / 2;
         assert_eq!(decode_stream_message(&go[..cut], &c.label), Ok(None));
     }
     assert!(identical_compressed > 20, "{identical_compressed}");

@@ -50,7 +50,9 @@ impl ClusterNode {
             clock: Arc::clone(&core.clock),
             channel: OnceLock::new(),
         });
-        let channel = self.peer.add_state(SILENCES_KEY, Arc::clone(&sil) as Arc<dyn State>);
+        let channel = self
+            .peer
+            .add_state(SILENCES_KEY, Arc::clone(&sil) as Arc<dyn State>);
         let _ = sil.channel.set(channel.clone());
         core.silences
             .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
@@ -60,9 +62,12 @@ impl ClusterNode {
             clock: Arc::clone(&core.clock),
             channel: OnceLock::new(),
         });
-        let channel = self.peer.add_state(NFLOG_KEY, Arc::clone(&nfl) as Arc<dyn State>);
+        let channel = self
+            .peer
+            .add_state(NFLOG_KEY, Arc::clone(&nfl) as Arc<dyn State>);
         let _ = nfl.channel.set(channel.clone());
-        core.nflog.set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+        core.nflog
+            .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
     }
 }
 

@@ -200,7 +200,11 @@ impl OnceBroadcast {
 
 impl std::fmt::Debug for OnceBroadcast {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() { "OnceBroadcast(set)" } else { "OnceBroadcast(unset)" })
+        f.write_str(if self.0.get().is_some() {
+            "OnceBroadcast(set)"
+        } else {
+            "OnceBroadcast(unset)"
+        })
     }
 }
 

@@ -28,7 +28,9 @@ use am_model::labels::LabelSet;
 use am_model::matcher::Matcher;
 use jiff::Timestamp;
 
-pub use self::handle::{Broadcast, MaintenanceError, OnceBroadcast, SilenceSnapshot, SilencesHandle};
+pub use self::handle::{
+    Broadcast, MaintenanceError, OnceBroadcast, SilenceSnapshot, SilencesHandle,
+};
 pub use self::silencer::Silencer;
 pub use self::state::{Limits, Silences, SilencesOptions};
 pub use self::validate::{MatcherInvalid, ValidationError, build_matcher, build_matchers};

@@ -564,7 +564,11 @@ fn local_writes_are_broadcast_but_merges_and_gc_are_not() {
     let mut peer = store();
     assert!(peer.merge(got[1].clone(), t(10)));
     let s = peer.get(&id).unwrap();
-    assert_eq!(s.ends_at, t(10), "the broadcast carries the expired version");
+    assert_eq!(
+        s.ends_at,
+        t(10),
+        "the broadcast carries the expired version"
+    );
 
     // A peer's silence merged locally is not broadcast by the store (the cluster layer
     // re-gossips the received blob itself), and neither is GC.
