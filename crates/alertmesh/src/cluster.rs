@@ -9,7 +9,6 @@ use std::time::Duration;
 use am_cluster::alertmanager::{Peer, PeerConfig};
 use am_server::app::Node;
 use am_server::app::cluster::ClusterNode;
-use am_server::metrics::Registry;
 use tracing::{info, warn};
 
 use crate::flags::ClusterFlags;
@@ -44,34 +43,33 @@ pub fn peer_config(flags: &ClusterFlags) -> Option<PeerConfig> {
     })
 }
 
-/// Creates the peer (binds the cluster port, resolves `--cluster.peer`).
+/// Creates the peer (binds the cluster port, resolves `--cluster.peer`) and registers the
+/// node's states `sil` and `nfl` with it before anything else can run on this task, like
+/// upstream's `AddState` right after `Create`.
 ///
 /// # Errors
 /// A log-ready message (`unable to initialize gossip mesh: …`).
-pub async fn create(config: PeerConfig, registry: &Registry) -> Result<ClusterNode, String> {
-    let peer = Peer::create(config, registry)
+pub async fn create(config: PeerConfig, node: &Node) -> Result<ClusterNode, String> {
+    let peer = Peer::create(config, &node.core().registry)
         .await
         .map_err(|e| format!("unable to initialize gossip mesh: {e}"))?;
+    let cluster = ClusterNode::new(peer);
+    cluster.attach(node.core());
+    let peer = cluster.peer();
     info!(
         component = "cluster",
         peer = peer.name(),
         addr = %peer.bound_addr(),
         "cluster peer created"
     );
-    Ok(ClusterNode::new(peer))
+    Ok(cluster)
 }
 
-/// Registers the node's states, joins the configured peers (a failure only warns, reconnects
+/// Joins the configured peers (a failure only warns, reconnects
 /// continue in the background), starts the settle timer and flips `ready` once the node holds
 /// the cluster's state: at once without peers, else after the first successful join (its
 /// push/pull carried the full state) or when settling ends, whichever comes first.
-pub async fn start(
-    cluster: &ClusterNode,
-    node: &Node,
-    gossip_interval: Duration,
-    ready: Arc<AtomicBool>,
-) {
-    cluster.attach(node.core());
+pub async fn start(cluster: &ClusterNode, gossip_interval: Duration, ready: Arc<AtomicBool>) {
     let peer = cluster.peer().clone();
     let joined = match peer.join().await {
         Ok(()) => true,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use am_api::v2::VersionInfo;
 use am_server::api::{self, ApiOptions, BoxFuture, ClusterInfo, NoCluster, Reloader};
-use am_server::app::cluster::ClusterNode;
+use am_server::app::cluster::{ClusterNode, DeferredPeer};
 use am_server::app::{self, AppOptions, Node};
 use am_server::clock::SystemClock;
 use am_server::metrics::Registry;
@@ -123,16 +123,26 @@ pub async fn start(
         features: features.clone(),
         node: std::sync::OnceLock::new(),
     });
-    let cluster = match crate::cluster::peer_config(&flags.cluster) {
-        Some(config) => Some(crate::cluster::create(config, &registry).await?),
-        None => None,
-    };
-    let peer: Arc<dyn Peer> = match &cluster {
-        Some(c) => Arc::new(c.clone()),
+    let cluster_config = crate::cluster::peer_config(&flags.cluster);
+    let deferred = cluster_config
+        .as_ref()
+        .map(|_| Arc::new(DeferredPeer::default()));
+    let peer: Arc<dyn Peer> = match &deferred {
+        Some(d) => Arc::clone(d) as Arc<dyn Peer>,
         None => Arc::new(SingleNode),
     };
     let node = Node::start(opts, loaded.config, Arc::new(SystemClock), peer, registry).await?;
     let _ = reloader.node.set(Arc::clone(&node));
+    // The peer starts listening only now, and registers the node's states right away, so no
+    // gossip arrives for a state that does not exist yet.
+    let cluster = match (cluster_config, &deferred) {
+        (Some(config), Some(deferred)) => {
+            let cluster = crate::cluster::create(config, &node).await?;
+            deferred.set(cluster.clone());
+            Some(cluster)
+        }
+        _ => None,
+    };
 
     let timeout = flags.web.timeout.as_duration();
     let api_options = ApiOptions {
@@ -179,7 +189,6 @@ pub async fn start(
         Some(c) => {
             crate::cluster::start(
                 c,
-                &node,
                 flags.cluster.gossip_interval.as_duration(),
                 Arc::clone(&ready),
             )

@@ -191,21 +191,47 @@ struct Reservation {
     _udp: UdpSocket,
 }
 
-/// Reserves a port of 127.0.0.1 that is free for both TCP and UDP.
+/// The first port of the kernel's ephemeral range (`ip_local_port_range`, 32768 if unknown).
+fn ephemeral_start() -> u16 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768)
+}
+
+/// A random number from the standard library's per-process hash keys and a counter.
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+/// Reserves a port of 127.0.0.1 that is free for both TCP and UDP. It is drawn at random below
+/// the ephemeral range, so the outgoing connections of the running servers (which take
+/// ephemeral ports) cannot occupy it between the reservation and the node's start, nor
+/// while a node is down for a restart.
 fn reserve_port() -> Result<Reservation, String> {
-    for _ in 0..100 {
-        let tcp = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind tcp: {e}"))?;
-        let port = tcp.local_addr().map_err(|e| e.to_string())?.port();
+    let high = ephemeral_start().max(2048);
+    let low = high.saturating_sub(16384).max(1024);
+    for _ in 0..200 {
+        let port = low + (random_u64() % u64::from(high - low)) as u16;
         let Ok(udp) = UdpSocket::bind(("127.0.0.1", port)) else {
             continue;
         };
-        drop(tcp);
+        if TcpListener::bind(("127.0.0.1", port)).is_err() {
+            continue;
+        }
         let mut used = used_ports().lock().unwrap_or_else(|e| e.into_inner());
         if used.insert(port) {
             return Ok(Reservation { port, _udp: udp });
         }
     }
-    Err("no port of 127.0.0.1 is free for both TCP and UDP".into())
+    Err(format!(
+        "no port of 127.0.0.1 in {low}..{high} is free for both TCP and UDP"
+    ))
 }
 
 /// A port of 127.0.0.1 free for both TCP and UDP right now and never handed out before by this
@@ -264,7 +290,10 @@ impl Cluster {
                 match cluster.launch(i, true) {
                     Ok(()) => break,
                     // Another process took the released port before the node bound it.
-                    Err(e) if e.contains("address already in use") && attempt < 3 => {
+                    Err(e)
+                        if e.to_ascii_lowercase().contains("address already in use")
+                            && attempt < 3 =>
+                    {
                         attempt += 1;
                         let reservation = reserve_port()?;
                         cluster.nodes[i].port = reservation.port;

@@ -297,7 +297,7 @@ impl Server {
             Ok(()) => Ok(server),
             Err(msg) => {
                 let log = server.stderr();
-                let retry = log.contains("address already in use");
+                let retry = log.to_ascii_lowercase().contains("address already in use");
                 Err((
                     retry,
                     format!(

@@ -12,7 +12,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::Instant;
 
-use am_testkit::cluster::{Cluster, ClusterOptions, free_cluster_port, wait_until};
+use am_testkit::cluster::{free_cluster_port, wait_until};
 use am_testkit::{Flavor, build_go_program, flavor_available};
 use serde_json::Value;
 
@@ -161,7 +161,7 @@ fn run(flavor: Flavor) -> Result<(), String> {
     let Some(bin) = oracle_binary() else {
         return Ok(());
     };
-    let cluster = Cluster::start(&[flavor], &config(None), ClusterOptions::default())?;
+    let cluster = super::start(&[flavor], &config(None))?;
     let fail = |e: String| format!("{e}\n{}", cluster.logs());
     let node_name = cluster.status(0).map_err(fail)?.name;
     let before = create_silence(&cluster, 0, 0).map_err(fail)?;

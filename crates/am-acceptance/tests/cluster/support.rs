@@ -196,6 +196,9 @@ pub fn wait_metric_at_least(
     Ok(())
 }
 
+/// A metric name, label filter and the expected value (`None`: it only has to exist).
+type Expectation<'a> = (&'a str, &'a [(&'a str, &'a str)], Option<f64>);
+
 /// The cluster metrics of every running node agree with the converged `statuses` (in
 /// `cluster.running()` order): `members` = `n`, position = rank of the node's name,
 /// `peer_info{peer=name}` = 1, `enabled` = 1, and the other upstream series exist.
@@ -209,7 +212,7 @@ pub fn check_cluster_metrics(
     for (i, status) in cluster.running().into_iter().zip(statuses) {
         let text = cluster.metrics(i)?;
         let rank = names.iter().position(|n| *n == status.name).unwrap_or(0);
-        let expect: &[(&str, &[(&str, &str)], Option<f64>)] = &[
+        let expect: &[Expectation<'_>] = &[
             ("alertmanager_cluster_enabled", &[], Some(1.0)),
             ("alertmanager_cluster_members", &[], Some(n as f64)),
             ("alertmanager_peer_position", &[], Some(rank as f64)),

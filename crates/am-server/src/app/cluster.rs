@@ -100,6 +100,32 @@ impl ClusterInfo for ClusterNode {
     }
 }
 
+/// The pipeline's [`Peer`] for a node whose cluster peer is created after the node itself
+/// (the peer must not accept gossip before the node's states are registered, and the states
+/// live in the node's [`Core`]). Until [`DeferredPeer::set`] it acts as a single node; the
+/// server sets it before it accepts alerts.
+#[derive(Default)]
+pub struct DeferredPeer(OnceLock<ClusterNode>);
+
+impl DeferredPeer {
+    /// Binds the created peer; later calls are ignored.
+    pub fn set(&self, node: ClusterNode) {
+        let _ = self.0.set(node);
+    }
+}
+
+impl Peer for DeferredPeer {
+    fn position(&self) -> usize {
+        self.0.get().map_or(0, Peer::position)
+    }
+    fn wait_ready(&self) -> BoxFuture<'_, ()> {
+        match self.0.get() {
+            Some(node) => node.wait_ready(),
+            None => Box::pin(std::future::ready(())),
+        }
+    }
+}
+
 /// Re-gossips `data` once per merged entry when it is small enough (upstream's
 /// `Silences.Merge` / `Log.Merge` call `broadcast(b)` inside the per-entry loop).
 fn regossip(channel: &OnceLock<Channel>, data: &[u8], merged: usize) {
