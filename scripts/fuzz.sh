@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(matchers yaml config)
+targets=("$@"); [ ${#targets[@]} -eq 0 ] && targets=(matchers yaml config cluster_packet)
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
