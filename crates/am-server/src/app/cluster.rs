@@ -45,29 +45,25 @@ impl ClusterNode {
     /// Registers `sil` and `nfl` with the peer (before it joins, like upstream, so the first
     /// push/pull already carries both) and routes local writes to their channels.
     pub fn attach(&self, core: &Core) {
-        let sil = Arc::new(SilencesState {
-            handle: core.silences.clone(),
-            clock: Arc::clone(&core.clock),
-            channel: OnceLock::new(),
-        });
-        let channel = self
-            .peer
-            .add_state(SILENCES_KEY, Arc::clone(&sil) as Arc<dyn State>);
-        let _ = sil.channel.set(channel.clone());
+        let channel = self.register(SILENCES_KEY, core.silences.clone(), &core.clock);
         core.silences
             .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+        let channel = self.register(NFLOG_KEY, core.nflog.clone(), &core.clock);
+        core.nflog
+            .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+    }
 
-        let nfl = Arc::new(NflogState {
-            handle: core.nflog.clone(),
-            clock: Arc::clone(&core.clock),
+    fn register<H: Replicated>(&self, key: &str, handle: H, clock: &SharedClock) -> Channel {
+        let state = Arc::new(GossipState {
+            handle,
+            clock: Arc::clone(clock),
             channel: OnceLock::new(),
         });
         let channel = self
             .peer
-            .add_state(NFLOG_KEY, Arc::clone(&nfl) as Arc<dyn State>);
-        let _ = nfl.channel.set(channel.clone());
-        core.nflog
-            .set_broadcast(Arc::new(move |b| channel.broadcast(b)));
+            .add_state(key, Arc::clone(&state) as Arc<dyn State>);
+        let _ = state.channel.set(channel.clone());
+        channel
     }
 }
 
@@ -139,41 +135,44 @@ fn regossip(channel: &OnceLock<Channel>, data: &[u8], merged: usize) {
     }
 }
 
-struct SilencesState {
-    handle: SilencesHandle,
+/// A replicated store as the gossip layer sees it: its full state and a merge of a peer's blob.
+trait Replicated: Send + Sync + 'static {
+    fn full_state(&self) -> Vec<u8>;
+    /// Merges `data`; returns how many entries changed the state.
+    fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String>;
+}
+
+impl Replicated for SilencesHandle {
+    fn full_state(&self) -> Vec<u8> {
+        self.snapshot()
+    }
+    fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String> {
+        self.merge_bytes(data, now).map_err(|e| e.to_string())
+    }
+}
+
+impl Replicated for NflogHandle {
+    fn full_state(&self) -> Vec<u8> {
+        self.snapshot()
+    }
+    fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String> {
+        self.merge_bytes(data, now).map_err(|e| e.to_string())
+    }
+}
+
+/// A store registered with the peer under one key, with the channel its merges re-gossip on.
+struct GossipState<H> {
+    handle: H,
     clock: SharedClock,
     channel: OnceLock<Channel>,
 }
 
-impl State for SilencesState {
+impl<H: Replicated> State for GossipState<H> {
     fn marshal_binary(&self) -> Result<Vec<u8>, String> {
-        Ok(self.handle.snapshot())
+        Ok(self.handle.full_state())
     }
     fn merge(&self, data: &[u8]) -> Result<(), String> {
-        let merged = self
-            .handle
-            .merge_bytes(data, self.clock.now())
-            .map_err(|e| e.to_string())?;
-        regossip(&self.channel, data, merged);
-        Ok(())
-    }
-}
-
-struct NflogState {
-    handle: NflogHandle,
-    clock: SharedClock,
-    channel: OnceLock<Channel>,
-}
-
-impl State for NflogState {
-    fn marshal_binary(&self) -> Result<Vec<u8>, String> {
-        Ok(self.handle.snapshot())
-    }
-    fn merge(&self, data: &[u8]) -> Result<(), String> {
-        let merged = self
-            .handle
-            .merge_bytes(data, self.clock.now())
-            .map_err(|e| e.to_string())?;
+        let merged = self.handle.merge_blob(data, self.clock.now())?;
         regossip(&self.channel, data, merged);
         Ok(())
     }
