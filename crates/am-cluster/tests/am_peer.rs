@@ -24,6 +24,13 @@ impl State for Probe {
     }
 }
 
+/// A probe state marshalling to `full`, and the receiving end of its merges.
+fn probe(full: &[u8]) -> (Arc<Probe>, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let (merged, rx) = mpsc::unbounded_channel();
+    let full = full.to_vec();
+    (Arc::new(Probe { full, merged }), rx)
+}
+
 fn config(peers: Vec<String>) -> PeerConfig {
     PeerConfig {
         listen: "127.0.0.1:0".into(),
@@ -71,18 +78,20 @@ fn metric_value(text: &str, series: &str) -> Option<f64> {
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
+/// Asserts that each series has exactly the wanted value in `reg`'s exposition.
+fn assert_metrics(reg: &am_metrics::Registry, want: &[(&str, f64)]) {
+    let text = reg.encode();
+    for (series, value) in want {
+        assert_eq!(metric_value(&text, series), Some(*value), "{series}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_peers_exchange_state() {
     let reg_a = am_metrics::Registry::new();
     let a = Peer::create(config(vec![]), &reg_a).await.unwrap();
-    let (tx_a, mut rx_a) = mpsc::unbounded_channel();
-    let ch_a = a.add_state(
-        "sil",
-        Arc::new(Probe {
-            full: b"A-full".to_vec(),
-            merged: tx_a,
-        }),
-    );
+    let (state_a, mut rx_a) = probe(b"A-full");
+    let ch_a = a.add_state("sil", state_a);
     a.join().await.unwrap();
     assert_eq!(a.members().len(), 1);
     assert_eq!(a.position(), 0);
@@ -91,20 +100,10 @@ async fn two_peers_exchange_state() {
     let b = Peer::create(config(vec![a.bound_addr().to_string()]), &reg_b)
         .await
         .unwrap();
-    let (tx_b, mut rx_b) = mpsc::unbounded_channel();
-    let _ch_b = b.add_state(
-        "sil",
-        Arc::new(Probe {
-            full: b"B-full".to_vec(),
-            merged: tx_b,
-        }),
-    );
+    let (state_b, mut rx_b) = probe(b"B-full");
+    let _ch_b = b.add_state("sil", state_b);
     // Before joining, A's bound address is a failed peer to reconnect to.
-    let text = reg_b.encode();
-    assert_eq!(
-        metric_value(&text, "alertmanager_cluster_failed_peers"),
-        Some(1.0)
-    );
+    assert_metrics(&reg_b, &[("alertmanager_cluster_failed_peers", 1.0)]);
     b.join().await.unwrap();
 
     // The join's push/pull carried both full states.
@@ -122,14 +121,12 @@ async fn two_peers_exchange_state() {
     let mut positions = [a.position(), b.position()];
     positions.sort();
     assert_eq!(positions, [0, 1]);
-    let text = reg_b.encode();
-    assert_eq!(
-        metric_value(&text, "alertmanager_cluster_failed_peers"),
-        Some(0.0)
-    );
-    assert_eq!(
-        metric_value(&text, "alertmanager_cluster_members"),
-        Some(2.0)
+    assert_metrics(
+        &reg_b,
+        &[
+            ("alertmanager_cluster_failed_peers", 0.0),
+            ("alertmanager_cluster_members", 2.0),
+        ],
     );
 
     // Small update: UDP gossip.
@@ -143,24 +140,22 @@ async fn two_peers_exchange_state() {
     let big = vec![b'x'; 1500];
     ch_a.broadcast(big.clone());
     assert_eq!(next_merge(&mut rx_b, |d| d.len() == 1500).await, big);
-    let text = reg_a.encode();
-    assert_eq!(
-        metric_value(
-            &text,
-            "alertmanager_oversized_gossip_message_sent_total{key=\"sil\"}"
-        ),
-        Some(1.0)
-    );
-    assert_eq!(
-        metric_value(
-            &text,
-            "alertmanager_oversized_gossip_message_failure_total{key=\"sil\"}"
-        ),
-        Some(0.0)
+    assert_metrics(
+        &reg_a,
+        &[
+            (
+                "alertmanager_oversized_gossip_message_sent_total{key=\"sil\"}",
+                1.0,
+            ),
+            (
+                "alertmanager_oversized_gossip_message_failure_total{key=\"sil\"}",
+                0.0,
+            ),
+        ],
     );
     assert!(
         metric_value(
-            &text,
+            &reg_a.encode(),
             "alertmanager_cluster_messages_sent_total{msg_type=\"update\"}"
         )
         .unwrap()
@@ -179,14 +174,12 @@ async fn two_peers_exchange_state() {
     // A leaves gracefully; B drops it and books it as failed.
     a.leave(Duration::from_secs(2)).await;
     until("A gone from B", || b.members().len() == 1).await;
-    let text = reg_b.encode();
-    assert_eq!(
-        metric_value(&text, "alertmanager_cluster_failed_peers"),
-        Some(1.0)
-    );
-    assert_eq!(
-        metric_value(&text, "alertmanager_cluster_peers_left_total"),
-        Some(1.0)
+    assert_metrics(
+        &reg_b,
+        &[
+            ("alertmanager_cluster_failed_peers", 1.0),
+            ("alertmanager_cluster_peers_left_total", 1.0),
+        ],
     );
 }
 
@@ -202,13 +195,7 @@ async fn metrics_are_registered_with_upstream_names() {
     )
     .await
     .unwrap();
-    p.add_state(
-        "nfl",
-        Arc::new(Probe {
-            full: Vec::new(),
-            merged: mpsc::unbounded_channel().0,
-        }),
-    );
+    p.add_state("nfl", probe(b"").0);
     assert_eq!(p.name(), "fixed-name");
     let text = reg.encode();
     for series in [

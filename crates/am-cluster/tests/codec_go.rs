@@ -3,11 +3,13 @@
 //! hashicorp/go-msgpack (`codec.MsgpackHandle{}`, as memberlist's `util.go`) and uses Go's
 //! `compress/lzw`. Fixed-seed random inputs, one oracle process for the whole batch.
 
-use std::path::Path;
-
 use am_cluster::codec::*;
 use am_testkit::{GoOracle, TestRng};
 use serde_json::{Value, json};
+
+mod go_support;
+
+use go_support::{hexs, string, unhex};
 
 fn b64(b: &[u8]) -> Value {
     if b.is_empty() {
@@ -30,10 +32,6 @@ fn b64(b: &[u8]) -> Value {
     Value::String(s)
 }
 
-fn hexs(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn bytes(rng: &mut TestRng) -> Vec<u8> {
     let len = match rng.below(6) {
         0 => 0,
@@ -43,18 +41,6 @@ fn bytes(rng: &mut TestRng) -> Vec<u8> {
         _ => rng.below(40),
     };
     (0..len).map(|_| rng.below(256) as u8).collect()
-}
-
-fn string(rng: &mut TestRng) -> String {
-    let len = match rng.below(5) {
-        0 => 0,
-        1 => 31 + rng.below(3),
-        2 => 250 + rng.below(20),
-        _ => rng.below(20),
-    };
-    (0..len)
-        .map(|_| rng.pick(&['a', 'Z', '-', '.', '0', 'é', '☃']))
-        .collect()
 }
 
 fn uint(rng: &mut TestRng, max: u64) -> u64 {
@@ -230,8 +216,7 @@ fn gen_case(rng: &mut TestRng) -> Case {
 }
 
 fn oracle() -> Option<GoOracle> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/codec_oracle");
-    GoOracle::build(&src, "codec_oracle")
+    go_support::oracle("codec_oracle")
 }
 
 #[test]
@@ -259,10 +244,7 @@ fn structs_match_go_msgpack_both_ways() {
             "Go could not decode Rust bytes of {} {}",
             c.kind, c.json
         );
-        let go_bytes: Vec<u8> = (0..go_hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&go_hex[i..i + 2], 16).unwrap())
-            .collect();
+        let go_bytes = unhex(go_hex);
         assert!(
             (c.check)(&go_bytes),
             "Rust could not decode Go bytes of {} {}",
@@ -305,10 +287,7 @@ fn lzw_matches_go_compress_lzw() {
             "Go failed to decompress our {}-byte stream",
             inp.len()
         );
-        let go_bytes: Vec<u8> = (0..go_hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&go_hex[i..i + 2], 16).unwrap())
-            .collect();
+        let go_bytes = unhex(go_hex);
         assert!(
             lzw_decompress(&go_bytes).ok().as_ref() == Some(inp),
             "Go stream not decoded"

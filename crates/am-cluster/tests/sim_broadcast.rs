@@ -20,16 +20,10 @@ use std::time::Duration;
 use am_cluster::memberlist::StreamOutcome;
 use am_cluster::sim::{LinkConfig, SimConfig, Simulation};
 
+mod sim_support;
+
 fn converged(n: usize, config: SimConfig) -> (Simulation, Vec<SocketAddr>) {
-    let mut sim = Simulation::new(config);
-    let addrs = sim.add_nodes(n);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("converges");
-    sim.run_for(Duration::from_secs(2));
-    (sim, addrs)
+    sim_support::converged_cluster(config, n, Duration::from_secs(2))
 }
 
 fn all_know(sim: &Simulation, addrs: &[SocketAddr], msgs: &BTreeSet<Vec<u8>>) -> bool {
@@ -159,13 +153,7 @@ fn many_large_broadcasts_fit_the_udp_budget_and_arrive() {
 
 #[test]
 fn send_reliable_delivers_to_the_named_node() {
-    let (mut sim, addrs) = converged(
-        5,
-        SimConfig {
-            seed: 4,
-            ..SimConfig::default()
-        },
-    );
+    let (mut sim, addrs) = converged(5, SimConfig::seeded(4));
     let to = sim.name(addrs[4]);
     let big = vec![7u8; 64 * 1024]; // far beyond a UDP packet: streams have no MTU
     let id = sim
@@ -208,13 +196,7 @@ fn send_reliable_delivers_to_the_named_node() {
 
 #[test]
 fn late_joiner_gets_the_user_state_by_push_pull() {
-    let (mut sim, addrs) = converged(
-        5,
-        SimConfig {
-            seed: 5,
-            ..SimConfig::default()
-        },
-    );
+    let (mut sim, addrs) = converged(5, SimConfig::seeded(5));
     let mut want = BTreeSet::new();
     for i in 0..20u8 {
         want.insert(vec![b's', i]);
@@ -240,6 +222,5 @@ fn late_joiner_gets_the_user_state_by_push_pull() {
         "full state arrived with the join"
     );
     // And the seed merged the joiner's (empty) state too, with join = true.
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(5))
-        .expect("joined");
+    sim.converge_within(Duration::from_secs(5)).expect("joined");
 }

@@ -25,9 +25,7 @@ fn scenario(seed: u64) -> (u64, Views, SimStats) {
     });
     let addrs = sim.add_nodes(8);
     let start = sim.trace_hash();
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
+    sim.join_to_first(&addrs);
     sim.run_for(Duration::from_secs(5));
     assert_ne!(sim.trace_hash(), start, "the trace records events");
     for (i, a) in addrs.iter().enumerate() {

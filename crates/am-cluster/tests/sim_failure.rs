@@ -22,22 +22,15 @@ use std::time::Duration;
 use am_cluster::memberlist::NodeState;
 use am_cluster::sim::{DelegateEventKind, SimConfig, Simulation};
 
+mod sim_support;
+
 const PROBE_INTERVAL: Duration = Duration::from_secs(1);
 const DEAD_TIME: Duration = Duration::from_secs(30);
 
 fn converged_cluster(n: usize, seed: u64) -> (Simulation, Vec<SocketAddr>) {
-    let mut sim = Simulation::new(SimConfig {
-        seed,
-        ..SimConfig::default()
-    });
-    let addrs = sim.add_nodes(n);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("cluster converges");
-    // Let the probe rounds settle into their steady state.
-    sim.run_for(Duration::from_secs(10));
+    // 10 s more let the probe rounds settle into their steady state.
+    let (sim, addrs) =
+        sim_support::converged_cluster(SimConfig::seeded(seed), n, Duration::from_secs(10));
     assert!(sim.converged());
     (sim, addrs)
 }
@@ -66,7 +59,7 @@ fn crash_and_detect(n: usize, seed: u64) {
     let (mut sim, addrs) = converged_cluster(n, seed);
     let victim = addrs[n / 2];
     let name = sim.name(victim);
-    let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(&addrs, victim);
     let t = sim.now();
     sim.crash(victim);
 
@@ -76,12 +69,8 @@ fn crash_and_detect(n: usize, seed: u64) {
     let mut suspected = false;
     let took = sim.run_until_converged(
         |s| {
-            suspected |= others
-                .iter()
-                .any(|o| s.state_seen(*o, &name) == Some(NodeState::Suspect));
-            others
-                .iter()
-                .all(|o| s.state_seen(*o, &name) == Some(NodeState::Dead))
+            suspected |= s.any_sees(&others, &name, Some(NodeState::Suspect));
+            s.all_see(&others, &name, Some(NodeState::Dead))
         },
         upper,
     );
@@ -138,10 +127,8 @@ fn crash_and_detect(n: usize, seed: u64) {
     }
     // Nobody but the victim was ever declared dead or suspect-then-dead.
     for o in &others {
-        for e in &sim.delegate(*o).events {
-            if let DelegateEventKind::Leave(_) = e.kind {
-                assert_eq!(e.name, name, "{o} saw an unexpected leave: {e:?}");
-            }
+        for e in sim.delegate(*o).leave_events() {
+            assert_eq!(e.name, name, "{o} saw an unexpected leave: {e:?}");
         }
     }
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
@@ -176,11 +163,7 @@ fn crash_with_three_nodes_uses_the_minimum_timeout() {
     sim.crash(victim);
     let others = &addrs[..2];
     sim.run_until_converged(
-        |s| {
-            others
-                .iter()
-                .all(|o| s.state_seen(*o, &name) == Some(NodeState::Dead))
-        },
+        |s| s.all_see(others, &name, Some(NodeState::Dead)),
         Duration::from_secs(20),
     )
     .expect("both survivors declare it dead");
@@ -216,14 +199,10 @@ fn restarted_node_rejoins_under_a_new_name() {
         "a restarted node starts alone"
     );
     sim.join(victim, &[addrs[0]]);
-    let others: Vec<_> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(&addrs, victim);
     let took = sim
         .run_until_converged(
-            |s| {
-                others
-                    .iter()
-                    .all(|o| s.state_seen(*o, &new) == Some(NodeState::Alive))
-            },
+            |s| s.all_see(&others, &new, Some(NodeState::Alive)),
             Duration::from_secs(2),
         )
         .expect("restarted node is seen alive by all");
@@ -231,11 +210,7 @@ fn restarted_node_rejoins_under_a_new_name() {
     // The old name stays in the tables (suspect, then dead) until it is reaped; it never comes
     // back alive, and it ends up dead everywhere.
     sim.run_until_converged(
-        |s| {
-            others
-                .iter()
-                .all(|o| s.state_seen(*o, &old) == Some(NodeState::Dead))
-        },
+        |s| s.all_see(&others, &old, Some(NodeState::Dead)),
         Duration::from_secs(40),
     )
     .expect("old name declared dead");
@@ -244,10 +219,7 @@ fn restarted_node_rejoins_under_a_new_name() {
         "the new name stays alive while the old one dies"
     );
     sim.run_for(DEAD_TIME + Duration::from_secs(10));
-    assert!(
-        others.iter().all(|o| sim.state_seen(*o, &old).is_none()),
-        "old name reaped"
-    );
+    assert!(sim.all_see(&others, &old, None), "old name reaped");
     assert!(sim.converged());
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
 }
@@ -264,11 +236,7 @@ fn node_restarted_under_the_same_name_refutes_its_death() {
     let others: Vec<SocketAddr> = addrs[..4].to_vec();
     sim.crash(victim);
     sim.run_until_converged(
-        |s| {
-            others
-                .iter()
-                .all(|o| s.state_seen(*o, &name) == Some(NodeState::Dead))
-        },
+        |s| s.all_see(&others, &name, Some(NodeState::Dead)),
         Duration::from_secs(40),
     )
     .expect("declared dead");
@@ -276,7 +244,7 @@ fn node_restarted_under_the_same_name_refutes_its_death() {
     assert_eq!(sim.node(victim).ml.local_node().incarnation, 1);
     sim.join(victim, &[addrs[0]]);
     let took = sim
-        .run_until_converged(|s| s.converged(), Duration::from_secs(5))
+        .converge_within(Duration::from_secs(5))
         .unwrap_or_else(|| panic!("same-name restart not accepted: {:#?}", sim.view(addrs[0])));
     let inc = sim.node(victim).ml.local_node().incarnation;
     eprintln!("same-name restart alive everywhere after {took:?} at incarnation {inc}");

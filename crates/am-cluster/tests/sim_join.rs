@@ -14,10 +14,7 @@ use am_cluster::sim::{DelegateEventKind, SimConfig, Simulation};
 const JOIN_BOUND: Duration = Duration::from_secs(5);
 
 fn join_via_seed(n: usize, seed: u64) -> (Simulation, Duration) {
-    let mut sim = Simulation::new(SimConfig {
-        seed,
-        ..SimConfig::default()
-    });
+    let mut sim = Simulation::new(SimConfig::seeded(seed));
     let addrs = sim.add_nodes(n);
     assert!(
         !sim.converged() || n == 1,
@@ -27,12 +24,10 @@ fn join_via_seed(n: usize, seed: u64) -> (Simulation, Duration) {
         let ids = sim.join(*a, &[addrs[0]]);
         assert_eq!(ids.len(), 1, "one push/pull per seed address");
     }
-    let took = sim
-        .run_until_converged(|s| s.converged(), JOIN_BOUND)
-        .unwrap_or_else(|| {
-            let views: Vec<_> = addrs.iter().map(|a| sim.view(*a)).collect();
-            panic!("{n} nodes did not converge within {JOIN_BOUND:?}: {views:#?}")
-        });
+    let took = sim.converge_within(JOIN_BOUND).unwrap_or_else(|| {
+        let views: Vec<_> = addrs.iter().map(|a| sim.view(*a)).collect();
+        panic!("{n} nodes did not converge within {JOIN_BOUND:?}: {views:#?}")
+    });
     for a in &addrs[1..] {
         let outcomes: Vec<_> = sim.node(*a).outcomes.iter().map(|o| o.2.clone()).collect();
         assert_eq!(

@@ -28,12 +28,8 @@ fn labelled(seed: u64) -> (Simulation, Vec<SocketAddr>, Vec<SocketAddr>) {
 #[test]
 fn clusters_with_different_labels_do_not_merge() {
     let (mut sim, blue, green) = labelled(1);
-    for a in &blue[1..] {
-        sim.join(*a, &[blue[0]]);
-    }
-    for a in &green[1..] {
-        sim.join(*a, &[green[0]]);
-    }
+    sim.join_to_first(&blue);
+    sim.join_to_first(&green);
     // A cross-label join fails at the stream's label check.
     sim.join(green[0], &[blue[0]]);
     sim.run_for(Duration::from_secs(30));
@@ -75,15 +71,10 @@ fn clusters_with_different_labels_do_not_merge() {
 
 #[test]
 fn garbage_packets_are_dropped_and_counted() {
-    let mut sim = Simulation::new(SimConfig {
-        seed: 2,
-        ..SimConfig::default()
-    });
+    let mut sim = Simulation::new(SimConfig::seeded(2));
     let addrs = sim.add_nodes(3);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(5))
+    sim.join_to_first(&addrs);
+    sim.converge_within(Duration::from_secs(5))
         .expect("converges");
     let attacker: SocketAddr = "10.9.9.9:7946".parse().expect("addr");
     let junk: Vec<Vec<u8>> = vec![

@@ -13,19 +13,10 @@ use std::time::Duration;
 use am_cluster::memberlist::NodeState;
 use am_cluster::sim::{DelegateEventKind, SimConfig, Simulation};
 
+mod sim_support;
+
 fn converged_cluster(n: usize, seed: u64) -> (Simulation, Vec<SocketAddr>) {
-    let mut sim = Simulation::new(SimConfig {
-        seed,
-        ..SimConfig::default()
-    });
-    let addrs = sim.add_nodes(n);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("converges");
-    sim.run_for(Duration::from_secs(5));
-    (sim, addrs)
+    sim_support::converged_cluster(SimConfig::seeded(seed), n, Duration::from_secs(5))
 }
 
 #[test]
@@ -34,7 +25,7 @@ fn leaving_node_is_left_not_dead_everywhere() {
         let (mut sim, addrs) = converged_cluster(n, seed);
         let leaver = addrs[1];
         let name = sim.name(leaver);
-        let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != leaver).collect();
+        let others = sim_support::all_but(&addrs, leaver);
         assert!(!sim.node(leaver).ml.leave_done(), "not done before leaving");
         let t = sim.now();
         sim.leave(leaver);
@@ -44,11 +35,7 @@ fn leaving_node_is_left_not_dead_everywhere() {
         sim.crash(leaver);
         let seen = sim
             .run_until_converged(
-                |s| {
-                    others
-                        .iter()
-                        .all(|o| s.state_seen(*o, &name) == Some(NodeState::Left))
-                },
+                |s| s.all_see(&others, &name, Some(NodeState::Left)),
                 Duration::from_secs(2).saturating_sub(sim.now() - t),
             )
             .unwrap_or_else(|| panic!("{n} nodes: not all see {name} left within 2 s"));
@@ -86,7 +73,7 @@ fn leaving_node_is_left_not_dead_everywhere() {
         }
         sim.run_for(Duration::from_secs(n as u64 + 1));
         assert!(
-            others.iter().all(|o| sim.state_seen(*o, &name).is_none()),
+            sim.all_see(&others, &name, None),
             "left entries are reaped after 30 s and a probe-list wrap"
         );
         assert!(sim.converged());
@@ -109,13 +96,9 @@ fn crash_instead_of_leave_is_dead_not_left() {
     let victim = addrs[1];
     let name = sim.name(victim);
     sim.crash(victim);
-    let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(&addrs, victim);
     sim.run_until_converged(
-        |s| {
-            others
-                .iter()
-                .all(|o| s.state_seen(*o, &name) == Some(NodeState::Dead))
-        },
+        |s| s.all_see(&others, &name, Some(NodeState::Dead)),
         Duration::from_secs(40),
     )
     .expect("crashed node is declared dead");
@@ -137,7 +120,7 @@ fn node_that_left_can_come_back_under_the_same_name() {
     sim.restart(leaver, Some(name.clone()));
     sim.join(leaver, &[addrs[0]]);
     let took = sim
-        .run_until_converged(|s| s.converged(), Duration::from_secs(5))
+        .converge_within(Duration::from_secs(5))
         .unwrap_or_else(|| panic!("not back: {:#?}", sim.view(addrs[0])));
     let inc = sim.node(leaver).ml.local_node().incarnation;
     eprintln!("back after {took:?} at incarnation {inc}");

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use am_cluster::memberlist::NodeState;
-use am_cluster::sim::{DelegateEventKind, LinkConfig, SimConfig, Simulation};
+use am_cluster::sim::{LinkConfig, SimConfig, Simulation};
 
 const N: usize = 10;
 const RUN: Duration = Duration::from_secs(300);
@@ -36,11 +36,9 @@ fn lossy(seed: u64, tcp_pings: bool) -> Simulation {
         ..SimConfig::default()
     });
     let addrs = sim.add_nodes(N);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
+    sim.join_to_first(&addrs);
     let took = sim
-        .run_until_converged(|s| s.converged(), Duration::from_secs(10))
+        .converge_within(Duration::from_secs(10))
         .expect("converges despite loss");
     eprintln!("converged in {took:?}");
     sim
@@ -50,16 +48,11 @@ fn check_no_false_deaths(sim: &mut Simulation) -> usize {
     sim.run_for(RUN);
     let addrs = sim.addrs();
     for a in &addrs {
-        let leaves: Vec<_> = sim
-            .delegate(*a)
-            .events
-            .iter()
-            .filter(|e| matches!(e.kind, DelegateEventKind::Leave(_)))
-            .collect();
+        let leaves = sim.delegate(*a).leave_events();
         assert!(leaves.is_empty(), "{a}: false death under loss: {leaves:?}");
     }
     // The last refutations may still be spreading; give them a few gossip rounds.
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(5))
+    sim.converge_within(Duration::from_secs(5))
         .expect("converged at the end");
     let stats = sim.stats().clone();
     let lost = stats.dropped_loss as f64 / stats.packets_sent as f64;
@@ -131,10 +124,8 @@ fn slow_node_is_not_suspected() {
             sim.net.set_link(slow, *a, link);
         }
     }
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
+    sim.join_to_first(&addrs);
+    sim.converge_within(Duration::from_secs(10))
         .expect("converges");
     let name = sim.name(slow);
     let suspected = sim.run_until_converged(

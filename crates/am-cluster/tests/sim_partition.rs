@@ -20,21 +20,14 @@ use std::time::Duration;
 use am_cluster::memberlist::NodeState;
 use am_cluster::sim::{SimConfig, Simulation};
 
+mod sim_support;
+
 const N: usize = 10;
 const RECONNECT_INTERVAL: Duration = Duration::from_secs(10);
 
 fn partitioned(seed: u64) -> (Simulation, Vec<SocketAddr>, Vec<SocketAddr>) {
-    let mut sim = Simulation::new(SimConfig {
-        seed,
-        ..SimConfig::default()
-    });
-    let addrs = sim.add_nodes(N);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("converges");
-    sim.run_for(Duration::from_secs(10));
+    let (mut sim, addrs) =
+        sim_support::converged_cluster(SimConfig::seeded(seed), N, Duration::from_secs(10));
     let (left, right) = addrs.split_at(N / 2);
     let (left, right) = (left.to_vec(), right.to_vec());
     sim.net.cut(&left, &right);
@@ -63,11 +56,9 @@ fn partitioned(seed: u64) -> (Simulation, Vec<SocketAddr>, Vec<SocketAddr>) {
 }
 
 fn sees_dead(sim: &Simulation, observers: &[SocketAddr], subjects: &[SocketAddr]) -> bool {
-    observers.iter().all(|o| {
-        subjects
-            .iter()
-            .all(|s| sim.state_seen(*o, &sim.name(*s)) == Some(NodeState::Dead))
-    })
+    subjects
+        .iter()
+        .all(|s| sim.all_see(observers, &sim.name(*s), Some(NodeState::Dead)))
 }
 
 /// Runs Alertmanager's reconnect loop (now and every 10 s) until the cluster converges or
@@ -78,7 +69,7 @@ fn reconnect_until_converged(sim: &mut Simulation, limit: Duration) -> (Option<D
     while sim.now() < start + limit {
         joins += sim.reconnect_failed();
         let slice = RECONNECT_INTERVAL.min(start + limit - sim.now());
-        if sim.run_until_converged(|s| s.converged(), slice).is_some() {
+        if sim.converge_within(slice).is_some() {
             return (Some(sim.now() - start), joins);
         }
     }
@@ -154,8 +145,7 @@ fn partition_heals_through_reconnect_after_reaping() {
     // list alone, as in Alertmanager.
     sim.run_for(Duration::from_secs(40));
     assert!(
-        left.iter()
-            .all(|o| sim.state_seen(*o, &sim.name(right[0])).is_none()),
+        sim.all_see(&left, &sim.name(right[0]), None),
         "dead entries reaped after 30 s"
     );
     heal_and_check(&mut sim, &left, &right, Duration::from_secs(30));
@@ -172,16 +162,7 @@ fn one_way_cut_splits_and_heals_like_a_partition() {
     // it can miss a left peer, which then applies the right half's `dead` (seed 5 does this:
     // node-00 ends up with node-01 dead). That is memberlist's behaviour, repaired by push/pull
     // or, here, by the reconnect.
-    let mut sim = Simulation::new(SimConfig {
-        seed: 5,
-        ..SimConfig::default()
-    });
-    let addrs = sim.add_nodes(6);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("converges");
+    let (mut sim, addrs) = sim_support::converged_cluster(SimConfig::seeded(5), 6, Duration::ZERO);
     let (left, right) = addrs.split_at(3);
     sim.net.cut(left, right);
     let took = sim.run_until_converged(

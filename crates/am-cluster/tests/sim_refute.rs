@@ -13,21 +13,12 @@ use std::time::Duration;
 use am_cluster::memberlist::NodeState;
 use am_cluster::sim::{DelegateEventKind, SimConfig, Simulation};
 
+mod sim_support;
+
 const N: usize = 5;
 
 fn converged_cluster(seed: u64) -> (Simulation, Vec<SocketAddr>) {
-    let mut sim = Simulation::new(SimConfig {
-        seed,
-        ..SimConfig::default()
-    });
-    let addrs = sim.add_nodes(N);
-    for a in &addrs[1..] {
-        sim.join(*a, &[addrs[0]]);
-    }
-    sim.run_until_converged(|s| s.converged(), Duration::from_secs(10))
-        .expect("converges");
-    sim.run_for(Duration::from_secs(10));
-    (sim, addrs)
+    sim_support::converged_cluster(SimConfig::seeded(seed), N, Duration::from_secs(10))
 }
 
 /// Drops what `cut` selects until another node suspects `victim`; returns when that happened.
@@ -37,7 +28,7 @@ fn drop_until_suspected(
     victim: SocketAddr,
     both_ways: bool,
 ) -> Duration {
-    let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(addrs, victim);
     let name = sim.name(victim);
     sim.net.cut(&[victim], &others);
     if both_ways {
@@ -46,11 +37,7 @@ fn drop_until_suspected(
     let t = sim.now();
     let took = sim
         .run_until_converged(
-            |s| {
-                others
-                    .iter()
-                    .any(|o| s.state_seen(*o, &name) == Some(NodeState::Suspect))
-            },
+            |s| s.any_sees(&others, &name, Some(NodeState::Suspect)),
             Duration::from_secs(10),
         )
         .expect("a node whose packets are dropped is suspected within 10 s");
@@ -64,7 +51,7 @@ fn drop_until_suspected(
 
 fn check_refuted(sim: &mut Simulation, addrs: &[SocketAddr], victim: SocketAddr) {
     let name = sim.name(victim);
-    let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(addrs, victim);
     let mut max_health = 0;
     let took = sim
         .run_until_converged(
@@ -95,35 +82,31 @@ fn check_refuted(sim: &mut Simulation, addrs: &[SocketAddr], victim: SocketAddr)
     sim.run_for(Duration::from_secs(60));
     assert!(sim.converged());
     for a in addrs {
-        let deaths: Vec<_> = sim
-            .delegate(*a)
-            .events
-            .iter()
-            .filter(|e| matches!(e.kind, DelegateEventKind::Leave(_)))
-            .collect();
+        let deaths = sim.delegate(*a).leave_events();
         assert!(deaths.is_empty(), "{a} recorded a false death: {deaths:?}");
     }
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
 }
 
-#[test]
-fn node_whose_packets_are_dropped_refutes_the_suspicion() {
-    for seed in [1, 2, 3] {
+/// For each seed: node `victim` of a converged cluster is suspected while its packets (and with
+/// `both_ways` those sent to it) are dropped, then refutes.
+fn suspect_and_refute(seeds: [u64; 3], victim: usize, both_ways: bool) {
+    for seed in seeds {
         let (mut sim, addrs) = converged_cluster(seed);
-        let victim = addrs[3];
-        drop_until_suspected(&mut sim, &addrs, victim, false);
+        let victim = addrs[victim];
+        drop_until_suspected(&mut sim, &addrs, victim, both_ways);
         check_refuted(&mut sim, &addrs, victim);
     }
 }
 
 #[test]
+fn node_whose_packets_are_dropped_refutes_the_suspicion() {
+    suspect_and_refute([1, 2, 3], 3, false);
+}
+
+#[test]
 fn briefly_isolated_node_refutes_the_suspicion() {
-    for seed in [4, 5, 6] {
-        let (mut sim, addrs) = converged_cluster(seed);
-        let victim = addrs[0];
-        drop_until_suspected(&mut sim, &addrs, victim, true);
-        check_refuted(&mut sim, &addrs, victim);
-    }
+    suspect_and_refute([4, 5, 6], 0, true);
 }
 
 /// When the refutation itself is lost (the accused's packets are still dropped when it hears the
@@ -138,7 +121,7 @@ fn lost_refutation_is_repaired_by_push_pull() {
     let (mut sim, addrs) = converged_cluster(9);
     let victim = addrs[2];
     let name = sim.name(victim);
-    let others: Vec<SocketAddr> = addrs.iter().copied().filter(|a| *a != victim).collect();
+    let others = sim_support::all_but(&addrs, victim);
     sim.net.cut(&[victim], &others);
     sim.run_until_converged(
         |s| s.node(victim).ml.local_node().incarnation >= 2,

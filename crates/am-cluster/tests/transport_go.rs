@@ -5,27 +5,17 @@
 //! go-msgpack 0.5.5 and `compress/lzw`), hands raw streams to a real memberlist 0.2.2 node,
 //! and marshals Alertmanager's `clusterpb.MemberlistMessage`. Fixed seeds, one oracle process.
 
-use std::path::Path;
-
 use am_cluster::codec::*;
 use am_cluster::transport::tls_proto::{FrameKind, MemberlistMessage};
 use am_testkit::{GoOracle, TestRng};
 use serde_json::{Value, json};
 
-fn hexs(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+mod go_support;
 
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+use go_support::{hexs, string, unhex};
 
 fn oracle() -> Option<GoOracle> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go/stream_oracle");
-    GoOracle::build(&src, "stream_oracle")
+    go_support::oracle("stream_oracle")
 }
 
 fn node_json(n: &PushNodeState) -> Value {
@@ -100,18 +90,6 @@ fn bytes(rng: &mut TestRng, big: bool) -> Vec<u8> {
     };
     let alphabet = 1 + rng.below(256);
     (0..len).map(|_| rng.below(alphabet) as u8).collect()
-}
-
-fn string(rng: &mut TestRng) -> String {
-    let len = match rng.below(5) {
-        0 => 0,
-        1 => 31 + rng.below(3),
-        2 => 250 + rng.below(20),
-        _ => rng.below(20),
-    };
-    (0..len)
-        .map(|_| rng.pick(&['a', 'Z', '-', '.', '0', 'é', '☃']))
-        .collect()
 }
 
 fn u32r(rng: &mut TestRng) -> u32 {

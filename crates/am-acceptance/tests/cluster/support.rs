@@ -163,17 +163,8 @@ pub fn wait_metric(
     name: &str,
     want: f64,
 ) -> Result<(), String> {
-    for &i in nodes {
-        wait_until(
-            CONVERGE,
-            &format!("node {i}: {name} = {want}"),
-            || match node_metric(cluster, i, name)? {
-                v if v == want => Ok(()),
-                v => Err(format!("{v}")),
-            },
-        )?;
-    }
-    Ok(())
+    let what = format!("{name} = {want}");
+    wait_metric_until(cluster, nodes, CONVERGE, &what, name, |v| v == want)
 }
 
 /// Waits until `name` is at least `want` on each of `nodes`.
@@ -183,12 +174,26 @@ pub fn wait_metric_at_least(
     name: &str,
     want: f64,
 ) -> Result<(), String> {
+    let what = format!("{name} ≥ {want}");
+    wait_metric_until(cluster, nodes, super::NOTIFY, &what, name, |v| v >= want)
+}
+
+/// Waits up to `timeout` per node until `ok` holds for `name` on each of `nodes`; `what`
+/// describes the condition in the error.
+fn wait_metric_until(
+    cluster: &Cluster,
+    nodes: &[usize],
+    timeout: Duration,
+    what: &str,
+    name: &str,
+    ok: impl Fn(f64) -> bool,
+) -> Result<(), String> {
     for &i in nodes {
         wait_until(
-            super::NOTIFY,
-            &format!("node {i}: {name} ≥ {want}"),
+            timeout,
+            &format!("node {i}: {what}"),
             || match node_metric(cluster, i, name)? {
-                v if v >= want => Ok(()),
+                v if ok(v) => Ok(()),
                 v => Err(format!("{v}")),
             },
         )?;

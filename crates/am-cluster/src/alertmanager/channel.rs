@@ -131,8 +131,9 @@ pub(crate) async fn run_oversize(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alertmanager::membership::alive_node;
     use crate::alertmanager::metrics::ClusterMetrics;
-    use crate::memberlist::{NodeInfo, NodeState};
+    use crate::memberlist::NodeInfo;
     use futures::future::BoxFuture;
     use parking_lot::Mutex;
     use std::net::SocketAddr;
@@ -161,14 +162,7 @@ mod tests {
         fn members(&self) -> Vec<NodeInfo> {
             self.names
                 .iter()
-                .map(|n| NodeInfo {
-                    name: n.to_string(),
-                    addr: "127.0.0.1:1".parse().unwrap(),
-                    meta: Vec::new(),
-                    state: NodeState::Alive,
-                    incarnation: 0,
-                    vsn: [1, 5, 2, 0, 0, 0],
-                })
+                .map(|n| alive_node(n, self.bound_addr()))
                 .collect()
         }
         fn num_members(&self) -> usize {

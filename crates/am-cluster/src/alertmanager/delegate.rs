@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use am_metrics::CounterVec;
 use parking_lot::{Mutex, MutexGuard, RwLock};
 
 use super::State;
@@ -121,20 +122,14 @@ impl AmShared {
             }
         }
         let b = fs.encode_to_bytes();
-        self.metrics.sent.with(&[FULL_STATE]).inc();
-        self.metrics
-            .sent_size
-            .with(&[FULL_STATE])
-            .inc_by_u64(b.len() as u64);
+        let m = &self.metrics;
+        count_messages(&m.sent, &m.sent_size, FULL_STATE, 1, b.len());
         b
     }
 
     fn merge_remote_state(&self, buf: &[u8]) {
-        self.metrics.received.with(&[FULL_STATE]).inc();
-        self.metrics
-            .received_size
-            .with(&[FULL_STATE])
-            .inc_by_u64(buf.len() as u64);
+        let m = &self.metrics;
+        count_messages(&m.received, &m.received_size, FULL_STATE, 1, buf.len());
         let fs = match FullState::decode_bytes(buf) {
             Ok(fs) => fs,
             Err(err) => {
@@ -156,11 +151,8 @@ impl AmShared {
     }
 
     fn notify_msg(&self, msg: &[u8]) {
-        self.metrics.received.with(&[UPDATE]).inc();
-        self.metrics
-            .received_size
-            .with(&[UPDATE])
-            .inc_by_u64(msg.len() as u64);
+        let m = &self.metrics;
+        count_messages(&m.received, &m.received_size, UPDATE, 1, msg.len());
         let p = match Part::decode_bytes(msg) {
             Ok(p) => p,
             Err(err) => {
@@ -180,18 +172,18 @@ impl AmShared {
         let n = self.num_members();
         let msgs = self.queue.lock().get_broadcasts(overhead, limit, n);
         if !msgs.is_empty() {
-            self.metrics
-                .sent
-                .with(&[UPDATE])
-                .inc_by_u64(msgs.len() as u64);
             let size: usize = msgs.iter().map(Vec::len).sum();
-            self.metrics
-                .sent_size
-                .with(&[UPDATE])
-                .inc_by_u64(size as u64);
+            let m = &self.metrics;
+            count_messages(&m.sent, &m.sent_size, UPDATE, msgs.len(), size);
         }
         msgs
     }
+}
+
+/// Adds `n` messages of `msg_type` and their `bytes` to a count and a size counter.
+fn count_messages(count: &CounterVec, size: &CounterVec, msg_type: &str, n: usize, bytes: usize) {
+    count.with(&[msg_type]).inc_by_u64(n as u64);
+    size.with(&[msg_type]).inc_by_u64(bytes as u64);
 }
 
 /// The [`Delegate`] handed to the memberlist core; all state lives in the shared [`AmShared`].
@@ -281,8 +273,8 @@ impl Delegate for AmDelegate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alertmanager::membership::alive_node;
     use crate::alertmanager::peers::PeerStatus;
-    use crate::memberlist::NodeState;
 
     /// Records merges; fails on data equal to `b"bad"`.
     #[derive(Default)]
@@ -325,14 +317,7 @@ mod tests {
     }
 
     fn node(name: &str, addr: &str) -> NodeInfo {
-        NodeInfo {
-            name: name.into(),
-            addr: addr.parse().unwrap(),
-            meta: Vec::new(),
-            state: NodeState::Alive,
-            incarnation: 1,
-            vsn: [1, 5, 2, 0, 0, 0],
-        }
+        alive_node(name, addr.parse().unwrap())
     }
 
     fn part(key: &str, data: &[u8]) -> Part {

@@ -26,6 +26,19 @@ pub trait Membership: Send + Sync + 'static {
     fn bound_addr(&self) -> SocketAddr;
 }
 
+/// An alive member at `addr` (protocol versions of memberlist 0.5), for fakes and tests.
+#[cfg(test)]
+pub(crate) fn alive_node(name: &str, addr: SocketAddr) -> NodeInfo {
+    NodeInfo {
+        name: name.into(),
+        addr,
+        meta: Vec::new(),
+        state: crate::memberlist::NodeState::Alive,
+        incarnation: 1,
+        vsn: [1, 5, 2, 0, 0, 0],
+    }
+}
+
 impl<D: crate::memberlist::Delegate> Membership for crate::driver::MemberlistHandle<D> {
     fn join(&self, addrs: Vec<SocketAddr>) -> BoxFuture<'_, Result<usize, String>> {
         Box::pin(crate::driver::MemberlistHandle::join(self, addrs))

@@ -400,18 +400,23 @@ impl Peer {
         result
     }
 
+    /// A join attempt to one address (an IP or a name to resolve).
+    async fn join_one(&self, addr: &str) -> Result<usize, String> {
+        let inner = &self.inner;
+        join_strings(
+            inner.ml.as_ref(),
+            inner.resolver.as_ref(),
+            &[addr.to_owned()],
+        )
+        .await
+    }
+
     /// One reconnect round: a join attempt per failed peer.
     async fn reconnect(&self) {
         let failed = self.inner.shared.book().failed_addresses();
         let m = self.inner.shared.metrics();
         for addr in failed {
-            match join_strings(
-                self.inner.ml.as_ref(),
-                self.inner.resolver.as_ref(),
-                std::slice::from_ref(&addr),
-            )
-            .await
-            {
+            match self.join_one(&addr).await {
                 Ok(_) => {
                     m.reconnections.inc();
                     tracing::debug!(addr, "reconnect success");
@@ -447,13 +452,7 @@ impl Peer {
             if members.contains(&addr) {
                 continue;
             }
-            match join_strings(
-                inner.ml.as_ref(),
-                inner.resolver.as_ref(),
-                std::slice::from_ref(&addr),
-            )
-            .await
-            {
+            match self.join_one(&addr).await {
                 Ok(_) => {
                     m.refresh_join.inc();
                     tracing::debug!(addr, "refresh success");

@@ -7,7 +7,8 @@ use futures::future::BoxFuture;
 use parking_lot::Mutex;
 
 use super::*;
-use crate::memberlist::{NodeInfo, NodeState};
+use crate::alertmanager::membership::alive_node;
+use crate::memberlist::NodeInfo;
 
 struct Fake {
     members: Mutex<Vec<(String, SocketAddr)>>,
@@ -35,14 +36,7 @@ impl Membership for Fake {
         self.members
             .lock()
             .iter()
-            .map(|(name, addr)| NodeInfo {
-                name: name.clone(),
-                addr: *addr,
-                meta: Vec::new(),
-                state: NodeState::Alive,
-                incarnation: 0,
-                vsn: [1, 5, 2, 0, 0, 0],
-            })
+            .map(|(name, addr)| alive_node(name, *addr))
             .collect()
     }
     fn num_members(&self) -> usize {

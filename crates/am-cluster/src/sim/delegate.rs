@@ -94,6 +94,12 @@ impl SimDelegate {
         self.events.iter().filter(move |e| e.name == name)
     }
 
+    /// The `notify_leave` events (a node recorded dead or left), in order.
+    pub fn leave_events(&self) -> Vec<&DelegateEvent> {
+        let leave = |e: &&DelegateEvent| matches!(e.kind, DelegateEventKind::Leave(_));
+        self.events.iter().filter(leave).collect()
+    }
+
     fn learn(&mut self, msg: &[u8], gossip: bool) -> bool {
         if self.known.contains_key(msg) {
             return false;

@@ -19,21 +19,24 @@ pub(super) enum Event {
         to: SocketAddr,
         bytes: Vec<u8>,
     },
-    StreamRequest {
-        origin: SocketAddr,
-        generation: u64,
-        id: StreamId,
-        to: SocketAddr,
-        msg: StreamMessage,
-        expect_reply: bool,
-        deadline: Duration,
-    },
+    StreamRequest(StreamRequest),
     StreamResult {
         node: SocketAddr,
         generation: u64,
         id: StreamId,
         result: Result<Option<StreamMessage>, String>,
     },
+}
+
+/// A TCP stream opened by `origin` (at its `generation`) on its way to `to`.
+pub(super) struct StreamRequest {
+    origin: SocketAddr,
+    generation: u64,
+    id: StreamId,
+    to: SocketAddr,
+    msg: StreamMessage,
+    expect_reply: bool,
+    deadline: Duration,
 }
 
 pub(super) struct Scheduled {
@@ -288,7 +291,7 @@ impl Simulation {
         if arrival > deadline {
             return fail(self, deadline, "i/o timeout");
         }
-        let ev = Event::StreamRequest {
+        let req = StreamRequest {
             origin,
             generation,
             id,
@@ -297,24 +300,15 @@ impl Simulation {
             expect_reply,
             deadline,
         };
-        self.schedule(arrival, ev);
+        self.schedule(arrival, Event::StreamRequest(req));
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn on_stream_request(
-        &mut self,
-        origin: SocketAddr,
-        generation: u64,
-        id: StreamId,
-        to: SocketAddr,
-        msg: StreamMessage,
-        expect_reply: bool,
-        deadline: Duration,
-    ) {
+    pub(super) fn on_stream_request(&mut self, req: StreamRequest) {
+        let (origin, to, deadline) = (req.origin, req.to, req.deadline);
         let result = |result| Event::StreamResult {
             node: origin,
-            generation,
-            id,
+            generation: req.generation,
+            id: req.id,
             result,
         };
         if !self.net.tcp_open(origin, to) {
@@ -324,12 +318,12 @@ impl Simulation {
             let back = self.net.tcp(&mut self.rng, to, origin);
             return self.schedule(self.now + back, result(Err("connection reset".into())));
         }
-        self.trace
-            .event(self.now, b'S', origin, to, format!("{msg:?}").as_bytes());
+        let msg = format!("{:?}", req.msg);
+        self.trace.event(self.now, b'S', origin, to, msg.as_bytes());
         let now = self.prepare(to);
-        let reply = self.node_mut(to).ml.handle_stream(origin, msg, now);
+        let reply = self.node_mut(to).ml.handle_stream(origin, req.msg, now);
         self.flush(to);
-        if !expect_reply {
+        if !req.expect_reply {
             return self.schedule(self.now, result(Ok(None)));
         }
         let back = self.now + self.net.tcp(&mut self.rng, to, origin);

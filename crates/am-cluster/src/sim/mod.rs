@@ -18,12 +18,10 @@
 //! use std::time::Duration;
 //! use am_cluster::sim::{SimConfig, Simulation};
 //!
-//! let mut sim = Simulation::new(SimConfig { seed: 7, ..SimConfig::default() });
+//! let mut sim = Simulation::new(SimConfig::seeded(7));
 //! let nodes = sim.add_nodes(3);
-//! for n in &nodes[1..] {
-//!     sim.join(*n, &[nodes[0]]);
-//! }
-//! let took = sim.run_until_converged(|s| s.converged(), Duration::from_secs(5));
+//! sim.join_to_first(&nodes);
+//! let took = sim.converge_within(Duration::from_secs(5));
 //! assert!(took.is_some());
 //! sim.crash(nodes[2]);
 //! sim.run_for(Duration::from_secs(30));
@@ -76,6 +74,16 @@ impl Default for SimConfig {
             configure: None,
             check_step: Duration::from_millis(10),
             rebroadcast: true,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The default configuration with another seed.
+    pub fn seeded(seed: u64) -> Self {
+        SimConfig {
+            seed,
+            ..SimConfig::default()
         }
     }
 }
@@ -296,6 +304,17 @@ impl Simulation {
             .map(|n| n.state)
     }
 
+    /// Whether every node of `nodes` has `state` for the node called `subject` (`None`: it has
+    /// no entry, e.g. after reaping).
+    pub fn all_see(&self, nodes: &[SocketAddr], subject: &str, state: Option<NodeState>) -> bool {
+        nodes.iter().all(|o| self.state_seen(*o, subject) == state)
+    }
+
+    /// Whether some node of `nodes` has `state` for the node called `subject`.
+    pub fn any_sees(&self, nodes: &[SocketAddr], subject: &str, state: Option<NodeState>) -> bool {
+        nodes.iter().any(|o| self.state_seen(*o, subject) == state)
+    }
+
     /// Whether every running node in `observers` sees every node of `subjects` (by their current
     /// names) alive and knows no other alive or suspect node.
     pub fn all_see_alive(&self, observers: &[SocketAddr], subjects: &[SocketAddr]) -> bool {
@@ -333,6 +352,15 @@ impl Simulation {
         let ids = self.node_mut(addr).ml.join(seeds, now);
         self.flush(addr);
         ids
+    }
+
+    /// Has every node of `addrs` but the first start a join to the first one (the seed node).
+    pub fn join_to_first(&mut self, addrs: &[SocketAddr]) {
+        if let Some((seed, rest)) = addrs.split_first() {
+            for a in rest {
+                self.join(*a, &[*seed]);
+            }
+        }
     }
 
     /// One pass of Alertmanager's reconnect loop (`cluster.go` `reconnect`): every running node
@@ -421,15 +449,7 @@ impl Simulation {
         match ev {
             Event::Timer { node, generation } => self.on_timer(node, generation, at),
             Event::Packet { from, to, bytes } => self.on_packet(from, to, bytes),
-            Event::StreamRequest {
-                origin,
-                generation,
-                id,
-                to,
-                msg,
-                expect_reply,
-                deadline,
-            } => self.on_stream_request(origin, generation, id, to, msg, expect_reply, deadline),
+            Event::StreamRequest(req) => self.on_stream_request(req),
             Event::StreamResult {
                 node,
                 generation,
@@ -471,5 +491,10 @@ impl Simulation {
             let next = (self.now + self.check_step).min(start + limit);
             self.run_until(next);
         }
+    }
+
+    /// [`Self::run_until_converged`] with [`Self::converged`] as the predicate.
+    pub fn converge_within(&mut self, limit: Duration) -> Option<Duration> {
+        self.run_until_converged(|s| s.converged(), limit)
     }
 }
