@@ -1,20 +1,17 @@
 //! Builds rustls server and client configurations from a [`TlsTransportConfig`], mirroring
 //! exporter-toolkit's `web.ConfigToTLSConfig` (server side, client auth modes) and
 //! prometheus/common's `config.NewTLSConfig` (client side: CA, client certificate, server name,
-//! `insecure_skip_verify`), which Alertmanager's `cluster/tls_transport.go` calls.
+//! `insecure_skip_verify`), which Alertmanager's `cluster/tls_transport.go` calls. PEM parsing,
+//! TLS version ranges and the non-verifying verifiers are `am_tls`'s.
 
-use std::fmt;
 use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use am_tls::{AnyClientCertVerifier, InsecureServerVerifier, pem};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use rustls::server::WebPkiClientVerifier;
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{
-    ClientConfig, DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig,
-    SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
-};
+use rustls::server::danger::ClientCertVerifier;
+use rustls::{ClientConfig, RootCertStore, ServerConfig, SupportedCipherSuite};
 
 use super::TransportError;
 use super::tls_config::{ClientAuth, PemSource, TlsTransportConfig, TlsVersion};
@@ -73,10 +70,10 @@ pub(crate) fn build(cfg: &TlsTransportConfig) -> Result<RustlsConfigs, Transport
     let verifier: Arc<dyn ClientCertVerifier> = match s.client_auth {
         ClientAuth::NoClientCert => WebPkiClientVerifier::no_client_auth(),
         ClientAuth::RequestClientCert | ClientAuth::RequireAnyClientCert => {
-            Arc::new(AcceptAnyClientCert {
-                mandatory: s.client_auth == ClientAuth::RequireAnyClientCert,
-                provider: provider.clone(),
-            })
+            Arc::new(AnyClientCertVerifier::new(
+                provider.clone(),
+                s.client_auth == ClientAuth::RequireAnyClientCert,
+            ))
         }
         ClientAuth::VerifyClientCertIfGiven | ClientAuth::RequireAndVerifyClientCert => {
             let roots = roots(s.client_ca.as_ref()).map_err(|m| server_err("client_ca_file", m))?;
@@ -97,7 +94,7 @@ pub(crate) fn build(cfg: &TlsTransportConfig) -> Result<RustlsConfigs, Transport
 
     // Client.
     let c = &cfg.client;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = am_tls::ring_provider();
     let versions =
         protocol_versions(c.min_version, c.max_version).map_err(|(f, m)| client_err(f, m))?;
     let builder = ClientConfig::builder_with_provider(provider.clone())
@@ -106,7 +103,7 @@ pub(crate) fn build(cfg: &TlsTransportConfig) -> Result<RustlsConfigs, Transport
     let builder = if c.insecure_skip_verify {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NoServerVerification { provider }))
+            .with_custom_certificate_verifier(Arc::new(InsecureServerVerifier::new(provider)))
     } else {
         builder.with_root_certificates(roots(c.ca.as_ref()).map_err(|m| client_err("ca_file", m))?)
     };
@@ -140,38 +137,8 @@ pub(crate) fn build(cfg: &TlsTransportConfig) -> Result<RustlsConfigs, Transport
 fn protocol_versions(
     min: Option<TlsVersion>,
     max: Option<TlsVersion>,
-) -> Result<Vec<&'static SupportedProtocolVersion>, (&'static str, String)> {
-    if let Some(max) = max.filter(|m| *m < TlsVersion::Tls12) {
-        return Err((
-            "max_version",
-            format!(
-                "TLS versions below TLS12 are not supported ({})",
-                max.as_str()
-            ),
-        ));
-    }
-    let (min, max) = (
-        min.unwrap_or(TlsVersion::Tls12),
-        max.unwrap_or(TlsVersion::Tls13),
-    );
-    if max < min {
-        return Err((
-            "max_version",
-            format!(
-                "max_version {} is below min_version {}",
-                max.as_str(),
-                min.as_str()
-            ),
-        ));
-    }
-    Ok([
-        (TlsVersion::Tls12, &rustls::version::TLS12),
-        (TlsVersion::Tls13, &rustls::version::TLS13),
-    ]
-    .into_iter()
-    .filter(|(v, _)| (min..=max).contains(v))
-    .map(|(_, p)| p)
-    .collect())
+) -> Result<Vec<&'static rustls::SupportedProtocolVersion>, (&'static str, String)> {
+    am_tls::protocol_versions(min, max).map_err(|e| ("max_version", e.to_string()))
 }
 
 /// The ring provider restricted to the configured TLS 1.2 cipher suites and curves.
@@ -239,21 +206,11 @@ fn server_provider(
 }
 
 fn certs(src: &PemSource) -> Result<Vec<CertificateDer<'static>>, String> {
-    let pem = src.read()?;
-    let chain = rustls_pemfile::certs(&mut pem.as_slice())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("invalid PEM certificate: {e}"))?;
-    if chain.is_empty() {
-        return Err("no PEM certificate found".into());
-    }
-    Ok(chain)
+    pem::certs(&src.read()?).map_err(|e| e.to_string())
 }
 
 fn private_key(src: &PemSource) -> Result<PrivateKeyDer<'static>, String> {
-    let pem = src.read()?;
-    rustls_pemfile::private_key(&mut pem.as_slice())
-        .map_err(|e| format!("invalid PEM private key: {e}"))?
-        .ok_or_else(|| "no PEM private key found".to_string())
+    pem::private_key(&src.read()?).map_err(|e| e.to_string())
 }
 
 /// CA certificates from `src`, or the system bundle when `None` (as Go's nil pool means).
@@ -264,15 +221,7 @@ fn roots(src: Option<&PemSource>) -> Result<RootCertStore, String> {
             "not set, and no system CA bundle was found (set SSL_CERT_FILE)".to_string()
         })?,
     };
-    let certs = rustls_pemfile::certs(&mut pem.as_slice())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("invalid PEM certificate: {e}"))?;
-    let mut store = RootCertStore::empty();
-    let (added, _) = store.add_parsable_certificates(certs);
-    if added == 0 {
-        return Err("no usable CA certificate found".into());
-    }
-    Ok(store)
+    pem::ca_bundle(&pem).map_err(|e| e.to_string())
 }
 
 fn system_ca_bundle() -> Option<Vec<u8>> {
@@ -281,131 +230,4 @@ fn system_ca_bundle() -> Option<Vec<u8>> {
         .map(String::as_str)
         .chain(SYSTEM_CA_FILES.iter().copied())
         .find_map(|p| std::fs::read(p).ok())
-}
-
-/// `RequestClientCert` / `RequireAnyClientCert`: a certificate is asked for (and required in
-/// the second mode) but its chain is not verified; the handshake signature still is.
-struct AcceptAnyClientCert {
-    mandatory: bool,
-    provider: Arc<CryptoProvider>,
-}
-
-impl fmt::Debug for AcceptAnyClientCert {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AcceptAnyClientCert")
-            .field("mandatory", &self.mandatory)
-            .finish()
-    }
-}
-
-impl ClientCertVerifier for AcceptAnyClientCert {
-    fn client_auth_mandatory(&self) -> bool {
-        self.mandatory
-    }
-
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
-    }
-
-    fn verify_client_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        Ok(ClientCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-/// `insecure_skip_verify: true`: any server certificate is accepted (handshake signatures are
-/// still checked).
-struct NoServerVerification {
-    provider: Arc<CryptoProvider>,
-}
-
-impl fmt::Debug for NoServerVerification {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("NoServerVerification")
-    }
-}
-
-impl ServerCertVerifier for NoServerVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
 }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use am_config::http_config::{HttpAuth, HttpClientConfig};
 use am_config::secret::ValueSource;
 use am_config::tls_config::{TlsConfig, TlsVersion};
+use am_tls::pem::{read_secret_source, read_source};
 use reqwest::header::{
     AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
@@ -107,22 +108,17 @@ pub fn install_crypto_provider() {
     });
 }
 
-fn read(path: &str, what: &'static str) -> Result<Vec<u8>, HttpClientError> {
-    std::fs::read(path).map_err(|source| HttpClientError::ReadFile {
-        what,
-        path: path.to_owned(),
-        source,
-    })
-}
-
-fn pem(src: &ValueSource<String>, what: &'static str) -> Result<Vec<u8>, HttpClientError> {
-    match src {
-        ValueSource::Inline(s) => Ok(s.as_bytes().to_vec()),
-        ValueSource::File(f) => read(f, what),
-        ValueSource::Ref(r) => Err(HttpClientError::Invalid {
-            what,
-            message: format!("secret reference {r:?} is not supported"),
-        }),
+impl From<am_tls::SourceError> for HttpClientError {
+    fn from(e: am_tls::SourceError) -> HttpClientError {
+        match e {
+            am_tls::SourceError::Read { what, path, source } => {
+                HttpClientError::ReadFile { what, path, source }
+            }
+            am_tls::SourceError::Reference { what, .. } => HttpClientError::Invalid {
+                what,
+                message: e.to_string(),
+            },
+        }
     }
 }
 
@@ -148,8 +144,8 @@ fn apply_tls(
     tls: &TlsConfig,
 ) -> Result<reqwest::ClientBuilder, HttpClientError> {
     if let Some(ca) = &tls.ca {
-        let certs =
-            reqwest::Certificate::from_pem_bundle(&pem(ca, "CA")?).map_err(invalid("CA"))?;
+        let certs = reqwest::Certificate::from_pem_bundle(&read_source(ca, "CA")?)
+            .map_err(invalid("CA"))?;
         // Like Go: a configured CA replaces the system pool.
         b = b.tls_built_in_root_certs(false);
         for c in certs {
@@ -157,17 +153,8 @@ fn apply_tls(
         }
     }
     if let (Some(cert), Some(key)) = (&tls.cert, &tls.key) {
-        let mut blob = pem(cert, "client certificate")?;
-        let key = match key {
-            ValueSource::Inline(s) => s.expose().as_bytes().to_vec(),
-            ValueSource::File(f) => read(f, "client key")?,
-            ValueSource::Ref(r) => {
-                return Err(HttpClientError::Invalid {
-                    what: "client key",
-                    message: format!("secret reference {r:?} is not supported"),
-                });
-            }
-        };
+        let mut blob = read_source(cert, "client certificate")?;
+        let key = read_secret_source(key, "client key")?;
         blob.push(b'\n');
         blob.extend_from_slice(&key);
         let id = reqwest::Identity::from_pem(&blob).map_err(invalid("client certificate"))?;
