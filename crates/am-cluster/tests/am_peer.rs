@@ -301,3 +301,29 @@ async fn explicit_advertise_and_failed_join() {
     assert_eq!(me.address, p.bound_addr().to_string());
     p.leave(Duration::from_millis(100)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_packets_are_dropped_and_counted() {
+    let reg = am_metrics::Registry::new();
+    let p = Peer::create(config(vec![]), &reg).await.unwrap();
+    p.add_state("sil", probe(b"").0);
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    // An unknown message type, a compound announcing more parts than it holds, and a CRC
+    // packet whose checksum is wrong.
+    for packet in [&[200u8, 1, 2][..], &[7, 3, 0, 9], &[12, 0, 0, 0, 0, 0, 1, 2]] {
+        sock.send_to(packet, p.bound_addr()).await.unwrap();
+    }
+    until("three malformed packets counted", || {
+        metric_value(&reg.encode(), "alertmesh_cluster_packets_malformed_total")
+            .is_some_and(|v| v >= 3.0)
+    })
+    .await;
+    assert_metrics(
+        &reg,
+        &[
+            ("alertmesh_cluster_packets_dropped_total", 0.0),
+            ("alertmesh_cluster_streams_malformed_total", 0.0),
+            ("alertmanager_cluster_members", 1.0),
+        ],
+    );
+}

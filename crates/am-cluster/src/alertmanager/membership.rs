@@ -24,6 +24,10 @@ pub trait Membership: Send + Sync + 'static {
     fn leave(&self, timeout: Duration) -> BoxFuture<'_, ()>;
     /// The bound address.
     fn bound_addr(&self) -> SocketAddr;
+    /// The driver's counters (drops, malformed input); zero for fakes.
+    fn stats(&self) -> crate::driver::DriverStats {
+        crate::driver::DriverStats::default()
+    }
 }
 
 /// An alive member at `addr` (protocol versions of memberlist 0.5), for fakes and tests.
@@ -64,5 +68,8 @@ impl<D: crate::memberlist::Delegate> Membership for crate::driver::MemberlistHan
     }
     fn bound_addr(&self) -> SocketAddr {
         crate::driver::MemberlistHandle::bound_addr(self)
+    }
+    fn stats(&self) -> crate::driver::DriverStats {
+        crate::driver::MemberlistHandle::stats(self)
     }
 }

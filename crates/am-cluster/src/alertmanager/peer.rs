@@ -24,7 +24,7 @@ use super::{
     ClusterError, DEFAULT_REFRESH_INTERVAL, MAX_GOSSIP_PACKET_SIZE, PeerConfig, PeerInfo,
     QUEUE_PRUNE_INTERVAL, REMOVE_FAILED_INTERVAL, State,
 };
-use crate::driver::Driver;
+use crate::driver::{Driver, DriverStats};
 use crate::memberlist::{Config, Memberlist};
 use crate::transport::{NetTransport, TlsTransport, Transport, load_tls_config};
 
@@ -324,6 +324,39 @@ impl Peer {
             "alertmanager_cluster_messages_queued",
             "Number of cluster messages which are queued.",
             |i| i.shared.queued() as f64,
+        );
+        // alertmesh's own: what the bounded queues and the decoders dropped (upstream only
+        // logs these).
+        let counter = |name: &str, help: &str, f: fn(&DriverStats) -> u64| {
+            let w = Arc::downgrade(&self.inner);
+            reg.counter_fn(name, help, move || {
+                w.upgrade().map_or(0.0, |i| f(&i.ml.stats()) as f64)
+            });
+        };
+        counter(
+            "alertmesh_cluster_packets_dropped_total",
+            "UDP packets dropped before processing: oversized or the receive queue was full.",
+            |s| s.packets_dropped,
+        );
+        counter(
+            "alertmesh_cluster_packets_malformed_total",
+            "UDP packets discarded for a wrong label, a bad checksum or undecodable content.",
+            |s| s.packets_malformed,
+        );
+        counter(
+            "alertmesh_cluster_streams_dropped_total",
+            "Incoming TCP streams closed because too many push/pulls were running.",
+            |s| s.streams_dropped,
+        );
+        counter(
+            "alertmesh_cluster_streams_malformed_total",
+            "Incoming TCP streams that could not be decoded.",
+            |s| s.streams_malformed,
+        );
+        counter(
+            "alertmesh_cluster_streams_failed_total",
+            "Outgoing TCP streams (push/pull, reliable messages, TCP pings) that failed.",
+            |s| s.streams_failed,
         );
     }
 

@@ -41,6 +41,9 @@ pub(crate) struct Stats {
     streams_dropped: AtomicU64,
     streams_timed_out: AtomicU64,
     streams_failed: AtomicU64,
+    /// The core's count of packets it could not use (label, CRC, decode), copied after each
+    /// step.
+    packets_malformed: AtomicU64,
     push_pulls_in_flight: AtomicUsize,
 }
 
@@ -65,6 +68,8 @@ pub struct DriverStats {
     pub streams_timed_out: u64,
     /// Outgoing streams that failed (dial, IO, decode or timeout).
     pub streams_failed: u64,
+    /// Packets the core dropped: wrong label, bad CRC, undecodable.
+    pub packets_malformed: u64,
 }
 
 impl Stats {
@@ -80,6 +85,7 @@ impl Stats {
             streams_dropped: g(&self.streams_dropped),
             streams_timed_out: g(&self.streams_timed_out),
             streams_failed: g(&self.streams_failed),
+            packets_malformed: g(&self.packets_malformed),
         }
     }
 }

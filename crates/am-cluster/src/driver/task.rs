@@ -238,6 +238,9 @@ impl<D: Delegate> Owner<D> {
     /// Sends every queued output, fails waiters whose stream the core never started, answers
     /// leave waiters and publishes a snapshot.
     fn flush(&mut self) {
+        self.stats
+            .packets_malformed
+            .store(self.ml.dropped_packets(), Ordering::Relaxed);
         while let Some(out) = self.ml.poll_output() {
             match out {
                 Output::Packet { to, bytes } => {
