@@ -310,7 +310,11 @@ async fn malformed_packets_are_dropped_and_counted() {
     let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     // An unknown message type, a compound announcing more parts than it holds, and a CRC
     // packet whose checksum is wrong.
-    for packet in [&[200u8, 1, 2][..], &[7, 3, 0, 9], &[12, 0, 0, 0, 0, 0, 1, 2]] {
+    for packet in [
+        &[200u8, 1, 2][..],
+        &[7, 3, 0, 9],
+        &[12, 0, 0, 0, 0, 0, 1, 2],
+    ] {
         sock.send_to(packet, p.bound_addr()).await.unwrap();
     }
     until("three malformed packets counted", || {
