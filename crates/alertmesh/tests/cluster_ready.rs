@@ -111,3 +111,40 @@ fn a_node_without_peers_is_ready_at_once_and_reports_itself() {
         Some(0.0)
     );
 }
+
+/// `--cluster.peer` takes host names: `localhost:<port>` is resolved (to 127.0.0.1, and ::1
+/// where nothing listens, which must not matter) and joined.
+#[test]
+fn peers_given_by_host_name_are_resolved_and_joined() {
+    let Some(first) = start(&[], "/-/ready") else {
+        return;
+    };
+    let first_status = first
+        .client()
+        .get("/api/v2/status")
+        .expect("status")
+        .json()
+        .expect("json");
+    let first_addr = first_status["cluster"]["peers"][0]["address"]
+        .as_str()
+        .expect("own address")
+        .to_owned();
+    let port = first_addr.rsplit_once(':').expect("host:port").1;
+    let Some(second) = start(&[format!("--cluster.peer=localhost:{port}")], "/-/ready") else {
+        return;
+    };
+    for server in [&first, &second] {
+        wait_until(Duration::from_secs(30), "both nodes listed", || {
+            let status = server
+                .client()
+                .get("/api/v2/status")
+                .map_err(|e| e.to_string())?
+                .json()?;
+            match status["cluster"]["peers"].as_array().map(Vec::len) {
+                Some(2) => Ok(()),
+                n => Err(format!("{n:?} peers")),
+            }
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{}\n{}", first.stderr(), second.stderr()));
+    }
+}
