@@ -124,15 +124,18 @@ impl Peer for DeferredPeer {
 
 /// Re-gossips `data` once per merged entry when it is small enough (upstream's
 /// `Silences.Merge` / `Log.Merge` call `broadcast(b)` inside the per-entry loop).
-fn regossip(channel: &OnceLock<Channel>, data: &[u8], merged: usize) {
+/// Returns how many times it was sent.
+fn regossip(channel: &OnceLock<Channel>, data: &[u8], merged: usize) -> usize {
     if merged == 0 || data.len() > REGOSSIP_MAX {
-        return;
+        return 0;
     }
-    if let Some(channel) = channel.get() {
-        for _ in 0..merged {
-            channel.broadcast(data.to_vec());
-        }
+    let Some(channel) = channel.get() else {
+        return 0;
+    };
+    for _ in 0..merged {
+        channel.broadcast(data.to_vec());
     }
+    merged
 }
 
 /// A replicated store as the gossip layer sees it: its full state and a merge of a peer's blob.
@@ -140,6 +143,8 @@ trait Replicated: Send + Sync + 'static {
     fn full_state(&self) -> Vec<u8>;
     /// Merges `data`; returns how many entries changed the state.
     fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String>;
+    /// Counts `n` re-gossiped messages in the store's propagation metric.
+    fn propagated(&self, n: usize);
 }
 
 impl Replicated for SilencesHandle {
@@ -149,6 +154,9 @@ impl Replicated for SilencesHandle {
     fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String> {
         self.merge_bytes(data, now).map_err(|e| e.to_string())
     }
+    fn propagated(&self, n: usize) {
+        self.count_propagated(n);
+    }
 }
 
 impl Replicated for NflogHandle {
@@ -157,6 +165,9 @@ impl Replicated for NflogHandle {
     }
     fn merge_blob(&self, data: &[u8], now: jiff::Timestamp) -> Result<usize, String> {
         self.merge_bytes(data, now).map_err(|e| e.to_string())
+    }
+    fn propagated(&self, n: usize) {
+        self.count_propagated(n);
     }
 }
 
@@ -173,7 +184,8 @@ impl<H: Replicated> State for GossipState<H> {
     }
     fn merge(&self, data: &[u8]) -> Result<(), String> {
         let merged = self.handle.merge_blob(data, self.clock.now())?;
-        regossip(&self.channel, data, merged);
+        let sent = regossip(&self.channel, data, merged);
+        self.handle.propagated(sent);
         Ok(())
     }
 }

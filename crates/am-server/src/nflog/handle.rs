@@ -248,8 +248,8 @@ impl NflogHandle {
     }
 
     /// Merges a gossip payload (upstream `Log.Merge`); returns how many entries were taken.
-    /// When any was, the caller re-broadcasts the payload (unless oversized) and this counts
-    /// it in `alertmanager_nflog_gossip_messages_propagated_total`.
+    /// When any was, the caller re-broadcasts the payload (unless oversized) and reports it
+    /// with [`NflogHandle::count_propagated`].
     pub fn merge_bytes(&self, bytes: &[u8], now: Timestamp) -> Result<usize, DecodeError> {
         let decoded = super::decode_entries(bytes)?;
         let mut core = self.inner.core.write();
@@ -257,10 +257,15 @@ impl NflogHandle {
         for (key, e) in decoded {
             if core.merge_keyed(key, Arc::new(e), now) {
                 taken += 1;
-                self.inner.metrics.propagated.inc();
             }
         }
         Ok(taken)
+    }
+
+    /// Counts `n` re-gossiped payloads in `alertmanager_nflog_gossip_messages_propagated_total`
+    /// (upstream counts one per merged entry whose payload is gossiped on).
+    pub fn count_propagated(&self, n: usize) {
+        self.inner.metrics.propagated.inc_by(n as f64);
     }
 
     /// One maintenance cycle (upstream `Maintenance`'s `doMaintenance`): GC at `now`, then,

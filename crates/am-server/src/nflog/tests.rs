@@ -298,6 +298,13 @@ fn handle_counts_queries_and_runs_maintenance() {
     assert!(
         registry
             .encode()
+            .contains("alertmanager_nflog_gossip_messages_propagated_total 0\n"),
+        "merging alone is not propagating"
+    );
+    h.count_propagated(1);
+    assert!(
+        registry
+            .encode()
             .contains("alertmanager_nflog_gossip_messages_propagated_total 1\n")
     );
 }

@@ -433,6 +433,13 @@ impl SilencesHandle {
         self.write(now, |c| c.merge_bytes(bytes, now))
     }
 
+    /// Counts `n` re-gossiped messages in
+    /// `alertmanager_silences_gossip_messages_propagated_total` (upstream counts one per merged
+    /// silence whose payload is gossiped on).
+    pub fn count_propagated(&self, n: usize) {
+        self.inner.metrics.propagated_total.inc_by(n as f64);
+    }
+
     /// Counts a failed query (kept for parity with upstream's metric).
     pub fn count_query_error(&self) {
         self.inner.metrics.query_errors_total.inc();
