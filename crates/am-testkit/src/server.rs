@@ -47,13 +47,32 @@ impl Flavor {
     }
 }
 
-/// Picks a free TCP port on 127.0.0.1 (binds port 0 and releases it). Another process may take
-/// it before it is reused; [`Server::start`] retries on bind failures.
+/// Picks a free TCP port on 127.0.0.1 (binds port 0 and releases it), never one this process
+/// handed out before: two servers started concurrently must not race for the same port (the
+/// loser could see the winner answer its readiness probe). Another process may still take it
+/// before it is used; [`Server::start`] retries on bind failures.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("cannot bind an ephemeral port on 127.0.0.1")
+    static HANDED_OUT: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<u16>>> =
+        std::sync::OnceLock::new();
+    let handed = HANDED_OUT.get_or_init(Default::default);
+    // Listeners stay bound while we look, so the kernel offers a different port each time.
+    let mut held = Vec::new();
+    loop {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("cannot bind an ephemeral port on 127.0.0.1");
+        let port = listener
+            .local_addr()
+            .expect("local address of a bound listener")
+            .port();
+        let fresh = handed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(port);
+        if fresh || held.len() >= 256 {
+            return port;
+        }
+        held.push(listener);
+    }
 }
 
 /// The alertmesh executable: `ALERTMESH_BIN` when set, else this workspace's `alertmesh` built
@@ -320,7 +339,16 @@ impl Server {
                 return Err(format!("exited with {status} before serving {path}"));
             }
             match client.get(path) {
-                Ok(r) if r.status == 200 => return Ok(()),
+                // Another process answering on our port while ours died binding it must not
+                // count as ours being ready.
+                Ok(r) if r.status == 200 => {
+                    return match self.child.try_wait() {
+                        Ok(Some(status)) => Err(format!(
+                            "exited with {status}; another process answered {path} on its port"
+                        )),
+                        _ => Ok(()),
+                    };
+                }
                 Ok(r) => last = format!("status {}", r.status),
                 Err(e) => last = e.to_string(),
             }
