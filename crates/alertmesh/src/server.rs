@@ -169,9 +169,7 @@ pub async fn start(
     let http_stop = CancellationToken::new();
     let mut http = tokio::task::JoinSet::new();
     for address in &flags.web.listen_addresses {
-        let listener = TcpListener::bind(address.as_str())
-            .await
-            .map_err(|e| format!("listen tcp {address}: {e}"))?;
+        let listener = bind_web(address).await?;
         let local = listener
             .local_addr()
             .map_or_else(|_| address.clone(), |a| a.to_string());
@@ -205,6 +203,24 @@ pub async fn start(
         },
         reloader,
     ))
+}
+
+/// Binds a `--web.listen-address` the way Go's `net.Listen("tcp", …)` reads it: an empty host
+/// (`:9093`, the default) means every interface, IPv6 and IPv4 (`[::]`, falling back to
+/// `0.0.0.0` where IPv6 is unavailable).
+async fn bind_web(address: &str) -> Result<TcpListener, String> {
+    let err = |e: std::io::Error| format!("listen tcp {address}: {e}");
+    match address.strip_prefix(':') {
+        Some(port) if !port.contains(':') => {
+            match TcpListener::bind(format!("[::]:{port}")).await {
+                Ok(l) => Ok(l),
+                Err(_) => TcpListener::bind(format!("0.0.0.0:{port}"))
+                    .await
+                    .map_err(err),
+            }
+        }
+        _ => TcpListener::bind(address).await.map_err(err),
+    }
 }
 
 impl Server {

@@ -383,3 +383,22 @@ fn invalid_alertmanager_yml_in_the_working_directory_is_not_replaced_by_the_defa
     assert!(stderr.contains("err=\"alertmanager.yml:"), "{stderr}");
     assert!(!stderr.contains("built-in"), "{stderr}");
 }
+
+#[test]
+fn listen_address_without_host_binds_every_interface() {
+    // The default `--web.listen-address` is `:9093` (Go's empty host = all interfaces); `:0`
+    // is the same form on an ephemeral port.
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(
+        dir.path(),
+        &["--cluster.listen-address=", "--web.listen-address=:0"],
+    );
+    let line = server.wait_for(&["msg=\"Listening on\""]);
+    assert!(
+        line.contains("address=[::]:") || line.contains("address=0.0.0.0:"),
+        "{line}"
+    );
+    server.signal("TERM");
+    let (status, log) = server.wait_exit();
+    assert_eq!(status.code(), Some(0), "{log}");
+}
