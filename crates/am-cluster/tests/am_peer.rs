@@ -275,6 +275,21 @@ async fn create_rejects_bad_addresses() {
             .to_string()
             .starts_with("create memberlist: failed to parse advertise address")
     );
+    // A label longer than memberlist's one-byte length header is refused up front (memberlist
+    // 0.5 `Create`), not turned into a node that silently sends nothing.
+    let long = PeerConfig {
+        label: "x".repeat(256),
+        ..config(vec![])
+    };
+    let e = Peer::create(long, &reg).await.unwrap_err().to_string();
+    assert!(e.contains("as a label: too long"), "{e}");
+    let max = PeerConfig {
+        label: "x".repeat(255),
+        ..config(vec![])
+    };
+    Peer::create(max, &reg)
+        .await
+        .expect("a 255-byte label is fine");
 }
 
 #[tokio::test]

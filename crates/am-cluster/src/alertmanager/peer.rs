@@ -126,6 +126,16 @@ impl Peer {
     /// address, binds the transport and starts the memberlist with the Alertmanager delegate.
     /// Registers the cluster metrics on `registry`. Must run inside a tokio runtime.
     pub async fn create(config: PeerConfig, registry: &Registry) -> Result<Peer, ClusterError> {
+        // memberlist refuses a label that does not fit its one-byte length header; checked
+        // before anything binds.
+        if config.label.len() > crate::codec::LABEL_MAX_SIZE {
+            return Err(ClusterError::Memberlist(format!(
+                "could not use {:?} as a label: too long (--cluster.label, {} bytes, at most {})",
+                config.label,
+                config.label.len(),
+                crate::codec::LABEL_MAX_SIZE
+            )));
+        }
         let (bind_host, bind_port) = split_host_port(&config.listen)
             .map_err(|e| ClusterError::InvalidListenAddress(e.to_string()))?;
         let bind_port =
